@@ -1,0 +1,81 @@
+"""Start the production stack on loopback for a benchmark: PostgreSQL, Redis, gunicorn."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import PostgresServer, RedisServer, free_port  # noqa: E402
+
+
+def production_env(database_url: str, redis_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "bench-only-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PERSONAL_DATA_HASH_KEY": "bench-only-hash-key-" + "h" * 20,
+        "DEMO_MODE": "true",
+        "API_THROTTLE_ANON": "100000000/min",
+        "API_THROTTLE_USER": "100000000/min",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def running_stack(*, workers: int = 4, threads: int = 1) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (base_url, env) of a migrated, seeded portal served by gunicorn."""
+    postgres = PostgresServer().start()
+    redis = RedisServer().start()
+    gunicorn = None
+    try:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres",
+                        "-qc", "CREATE DATABASE krakow"], check=True, stdout=subprocess.DEVNULL)
+        env = production_env(postgres.url(), redis.url())
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        manage(env, "compilemessages", "--ignore", ".venv/*")
+        manage(env, "seed_demo")
+        port = free_port()
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
+             "-w", str(workers), "--threads", str(threads), "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(base + "/healthz")
+        yield base, env
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        redis.stop()
+        postgres.stop()
+
+
+def _wait_for(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 — loopback only
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")

@@ -1,0 +1,38 @@
+"""The Celery application: Redis broker and result backend, JSON only.
+
+Worker settings (acks_late, time limits, prefetch) are the ``CELERY_*`` settings in
+``config/settings/base.py``; the periodic schedule is declared here, in one place.
+"""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from django.db import transaction
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("krakow")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The one place where periodic work is declared (celery beat). Every entry names a task by
+# its registered name; each task is idempotent, so a beat that fires twice does no harm.
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "config.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+
+
+def enqueue_after_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue ``task`` once the current transaction commits (at once outside a transaction).
+
+    A task queued inside a transaction that later rolls back would act on rows that never
+    existed; a task queued before the commit could run before its rows are visible.
+    """
+    send: Callable[[], Any] = lambda: task.apply_async(args=args, kwargs=kwargs)  # noqa: E731
+    transaction.on_commit(send)
