@@ -34,8 +34,13 @@ def production_env(database_url: str, redis_url: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 @contextmanager
@@ -45,8 +50,21 @@ def running_stack(*, workers: int = 4, threads: int = 1) -> Iterator[tuple[str, 
     redis = RedisServer().start()
     gunicorn = None
     try:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres",
-                        "-qc", "CREATE DATABASE krakow"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(postgres.port),
+                "-U",
+                "postgres",
+                "-qc",
+                "CREATE DATABASE krakow",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         env = production_env(postgres.url(), redis.url())
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
@@ -54,9 +72,22 @@ def running_stack(*, workers: int = 4, threads: int = 1) -> Iterator[tuple[str, 
         manage(env, "seed_demo")
         port = free_port()
         gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
-             "-w", str(workers), "--threads", str(threads), "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         base = f"http://127.0.0.1:{port}"
         _wait_for(base + "/healthz")

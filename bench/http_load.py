@@ -46,14 +46,18 @@ async def _load(base: str, path: str) -> tuple[int, int, list[float], float]:
 
 def main() -> None:
     with running_stack(workers=4) as (base, _env):
-        print(f"gunicorn 4 workers, PostgreSQL + Redis on loopback; {CONCURRENCY} concurrent "
-              f"clients, {DURATION:.0f} s per URL")
+        print(
+            f"gunicorn 4 workers, PostgreSQL + Redis on loopback; {CONCURRENCY} concurrent "
+            f"clients, {DURATION:.0f} s per URL"
+        )
         print(f"{'path':<22}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}")
         for path in PATHS:
             count, errors, latencies, elapsed = asyncio.run(_load(base, path))
             quantiles = statistics.quantiles(latencies, n=100)
-            print(f"{path:<22}{count:>10}{errors:>8}{count / elapsed:>10.0f}"
-                  f"{quantiles[49] * 1000:>9.1f}{quantiles[94] * 1000:>9.1f}")
+            print(
+                f"{path:<22}{count:>10}{errors:>8}{count / elapsed:>10.0f}"
+                f"{quantiles[49] * 1000:>9.1f}{quantiles[94] * 1000:>9.1f}"
+            )
 
 
 if __name__ == "__main__":
