@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
-APPS := accounts consultations karta services districts opendata accessibility
+APPS := accounts consultations consultations/budget consultations/referenda karta services districts opendata accessibility
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -60,7 +60,7 @@ messages:
 	$(PY) manage.py makemessages -l en -l pl --no-obsolete --add-location file \
 	  $(foreach d,.venv tests bench var $(APPS),--ignore '$(d)/*')
 	@for app in $(APPS); do mkdir -p $$app/locale; \
-	  (cd $$app && $(abspath $(PY)) ../manage.py makemessages -l en -l pl --no-obsolete --add-location file) || exit 1; done
+	  (cd $$app && $(abspath $(PY)) $(abspath manage.py) makemessages -l en -l pl --no-obsolete --add-location file) || exit 1; done
 
 compilemessages: $(VENV)/.synced
 	$(PY) manage.py compilemessages --ignore '.venv/*' -v 0

@@ -12,6 +12,58 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.validators import (
+    mask_pesel,
+    validate_krakow_postal_code,
+    validate_pesel,
+    validate_phone,
+)
+
+
+class VerificationLevel(models.IntegerChoices):
+    """How sure the city is of who the account belongs to (R-ACC-3); rights depend on it."""
+
+    UNVERIFIED = 0, _("e-mail niepotwierdzony")
+    EMAIL = 1, _("potwierdzony e-mail")
+    RESIDENT = 2, _("zweryfikowany mieszkaniec Krakowa")
+
+
+class VerificationMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("osobiście w urzędzie")
+    KARTA = "karta", _("status Karty Krakowskiej (zatwierdzony PIT)")
+
+
+class IdentityDocument(models.TextChoices):
+    """The type of document a clerk saw; its number is never recorded."""
+
+    ID_CARD = "id_card", _("dowód osobisty")
+    PASSPORT = "passport", _("paszport")
+    RESIDENCE_CARD = "residence_card", _("karta pobytu")
+    MOBILE_ID = "mobile_id", _("mObywatel")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("kobieta")
+    MALE = "M", _("mężczyzna")
+
+
+class Department(models.Model):
+    """A department (wydział) of the city office; clerks work for one or more."""
+
+    code = models.SlugField(_("kod"), max_length=20, unique=True)
+    name = models.CharField(_("nazwa"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("wydział")
+        verbose_name_plural = _("wydziały")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -40,9 +92,56 @@ class User(AbstractBaseUser, PermissionsMixin):
     public_id = models.UUIDField(
         _("identyfikator publiczny"), default=uuid.uuid4, unique=True, editable=False
     )
-    email = models.EmailField(_("adres e-mail"), max_length=254, unique=True)
+    # Nullable: a resident registered at the office may have no e-mail (assisted channel).
+    email = models.EmailField(_("adres e-mail"), max_length=254, unique=True, null=True, blank=True)
     first_name = models.CharField(_("imię"), max_length=150, blank=True)
     last_name = models.CharField(_("nazwisko"), max_length=150, blank=True)
+    # PESEL is personal data: never in URLs or logs, shown masked; unique: one person, one account.
+    pesel = models.CharField(
+        _("PESEL"), max_length=11, unique=True, null=True, blank=True, validators=[validate_pesel]
+    )
+    birth_date = models.DateField(_("data urodzenia"), null=True, blank=True, editable=False)
+    sex = models.CharField(_("płeć"), max_length=1, choices=Sex.choices, blank=True, editable=False)
+    street_address = models.CharField(_("ulica i numer"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("kod pocztowy"), max_length=6, blank=True, validators=[validate_krakow_postal_code]
+    )
+    city = models.CharField(_("miejscowość"), max_length=100, blank=True, default="Kraków")
+    district = models.ForeignKey(
+        "districts.District",
+        verbose_name=_("dzielnica"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, validators=[validate_phone])
+    preferred_language = models.CharField(
+        _("preferowany język"),
+        max_length=5,
+        choices=[("pl", "polski"), ("en", "English")],
+        default="pl",
+    )
+    # Verified residency (level RESIDENT); reset when the address or district changes.
+    resident_verified_at = models.DateTimeField(
+        _("zweryfikowano zamieszkanie"), null=True, blank=True
+    )
+    resident_verified_by = models.ForeignKey(
+        "self",
+        verbose_name=_("zweryfikował(a)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resident_verification_method = models.CharField(
+        _("sposób weryfikacji"), max_length=20, choices=VerificationMethod.choices, blank=True
+    )
+    resident_verification_document = models.CharField(
+        _("okazany dokument"), max_length=20, choices=IdentityDocument.choices, blank=True
+    )
+    resident_verified_until = models.DateField(_("weryfikacja ważna do"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("zanonimizowano"), null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("pracownik urzędu"), default=False)
     is_active = models.BooleanField(_("aktywne"), default=True)
     date_joined = models.DateTimeField(_("data rejestracji"), default=timezone.now)
@@ -63,13 +162,73 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.get_full_name() or self.email or str(self.public_id)
+
+    @property
+    def pesel_masked(self) -> str:
+        return mask_pesel(self.pesel or "")
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self) -> str:
-        return self.first_name or self.email
+        return self.first_name or self.email or ""
+
+
+class Role(models.TextChoices):
+    """Roles of R-ACC-6. Each has a Django group (same name) holding its model permissions;
+    object-level scope (department, district) lives on RoleAssignment."""
+
+    CLERK = "clerk", _("urzędnik")
+    COUNCIL_MEMBER = "council_member", _("członek rady dzielnicy")
+    MODERATOR = "moderator", _("moderator konsultacji")
+    ASSISTANT = "assistant", _("asystent mieszkańca")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("rola"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("wydział"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    district = models.ForeignKey(
+        "districts.District",
+        verbose_name=_("dzielnica"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("nadano"), default=timezone.now)
+    ends_on = models.DateField(_("do dnia"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rola użytkownika")
+        verbose_name_plural = _("role użytkowników")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="clerk") | models.Q(department__isnull=False),
+                name="accounts_clerk_has_department",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="council_member") | models.Q(district__isnull=False),
+                name="accounts_council_member_has_district",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "department", "district"],
+                nulls_distinct=False,
+                name="accounts_roleassignment_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.department or self.district or ""
+        return f"{self.user} — {self.get_role_display()} {scope}".strip()
 
 
 def _hash_token(raw: str) -> str:

@@ -27,9 +27,44 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
+        "consultations:index",
+        _("Konsultacje i ankiety"),
+        _("Konsultacje społeczne, spotkania, ankiety i ich wyniki."),
+    ),
+    Section(
+        "budget:index",
+        _("Budżet obywatelski"),
+        _("Zgłaszaj projekty, głosuj i sprawdzaj wyniki budżetu obywatelskiego."),
+    ),
+    Section(
+        "referenda:index",
+        _("Referenda w dzielnicach"),
+        _("Lokalne referenda: pytania, głosowanie, frekwencja i wyniki."),
+    ),
+    Section(
+        "karta:index",
+        _("Karta Krakowska"),
+        _("Status mieszkańca, karta z kodem QR i katalog zniżek."),
+    ),
+    Section(
+        "services:index",
+        _("E-usługi"),
+        _("Sprawy urzędowe online, podatki lokalne, godziny pracy i kontakt."),
+    ),
+    Section(
         "districts:list",
         _("Dzielnice"),
         _("18 dzielnic Krakowa: dane, rady dzielnic, budżety i zadania."),
+    ),
+    Section(
+        "opendata:index",
+        _("Otwarte dane"),
+        _("Zbiory danych miasta: tabele, wykresy, mapy i API zgodne z CKAN."),
+    ),
+    Section(
+        "accessibility:index",
+        _("Dostępność"),
+        _("Dostępność budynków i serwisów miasta oraz deklaracja dostępności."),
     ),
     Section(
         "api-docs",

@@ -14,7 +14,15 @@ handler500 = "config.views.server_error"
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRoot.as_view(), name="api-root"),
+    path("", include("accounts.api_urls")),
     path("", include("districts.api_urls")),
+    path("", include("consultations.api_urls")),
+    path("", include("consultations.budget.api_urls")),
+    path("", include("consultations.referenda.api_urls")),
+    path("", include("karta.api_urls")),
+    path("", include("services.api_urls")),
+    path("", include("opendata.api_urls")),
+    path("", include("accessibility.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,7 +36,15 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("konto/", include("allauth.urls")),
+    path("moje-konto/", include("accounts.urls")),
     path("dzielnice/", include("districts.urls")),
+    path("konsultacje/", include("consultations.urls")),
+    path("budzet-obywatelski/", include("consultations.budget.urls")),
+    path("referenda/", include("consultations.referenda.urls")),
+    path("karta-krakowska/", include("karta.urls")),
+    path("e-uslugi/", include("services.urls")),
+    path("otwarte-dane/", include("opendata.urls")),
+    path("dostepnosc/", include("accessibility.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,7 @@ class OpendataConfig(AppConfig):
     name = "opendata"
     verbose_name = _("Otwarte dane")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Every app's own datasets register themselves (see opendata/registry.py).
+        autodiscover_modules("opendata")

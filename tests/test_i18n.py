@@ -9,7 +9,17 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "consultations", "karta", "services", "districts", "opendata", "accessibility"]
+APPS = [
+    "accounts",
+    "consultations",
+    "consultations/budget",
+    "consultations/referenda",
+    "karta",
+    "services",
+    "districts",
+    "opendata",
+    "accessibility",
+]
 
 
 @pytest.fixture(scope="module")

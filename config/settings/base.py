@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "accounts",
     "districts",
     "consultations",
+    "consultations.budget",
+    "consultations.referenda",
     "karta",
     "services",
     "opendata",

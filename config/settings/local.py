@@ -19,3 +19,4 @@ WHITENOISE_AUTOREFRESH = True
 
 # WhiteNoise warns about a missing STATIC_ROOT even when it serves from the finders.
 (BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
+SILENCED_SYSTEM_CHECKS = ["models.W047"]  # SQLite only: PostgreSQL enforces NULLS NOT DISTINCT

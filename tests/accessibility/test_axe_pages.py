@@ -1,11 +1,16 @@
-"""Every public page, in Polish and English, has zero WCAG 2.0/2.1 A and AA violations."""
+"""Every public page, in Polish and English, has zero WCAG 2.0/2.1 A and AA violations.
+
+The pages come from tests/accessibility/pages.py: the foundation's list plus each app's
+``a11y_pages.pages()``, which may create the objects its pages show.
+"""
 
 import pytest
 
 from tests.accessibility.browser import axe_violations, describe
-from tests.accessibility.pages import LANGUAGE_PREFIXES, PUBLIC_PAGES
+from tests.accessibility.pages import LANGUAGE_PREFIXES, page_providers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PROVIDERS = page_providers()
 
 
 @pytest.fixture(autouse=True)
@@ -25,13 +30,19 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGE_PREFIXES))
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_page_has_no_axe_violations(page, live_server, path, language):  # type: ignore[no-untyped-def]
-    # given a public page in one language
-    url = f"{live_server.url}{LANGUAGE_PREFIXES[language]}{path}"
-    # when it is loaded in headless Chromium and axe-core runs on it
-    page.goto(url)
-    assert page.locator("html").get_attribute("lang") == language
-    violations = axe_violations(page)
-    # then axe finds nothing
-    assert violations == [], describe(violations)
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_public_pages_have_no_axe_violations(page, live_server, provider, language):  # type: ignore[no-untyped-def]
+    # given the public pages of one part of the portal, in one language
+    paths = PROVIDERS[provider]()
+    assert paths, f"{provider} lists no pages"
+    failures = []
+    for path in paths:
+        # when each is loaded in headless Chromium and axe-core runs on it
+        page.goto(f"{live_server.url}{LANGUAGE_PREFIXES[language]}{path}")
+        if page.locator("html").get_attribute("lang") != language:
+            failures.append(f"{path}: <html lang> is not {language!r}")
+        violations = axe_violations(page)
+        if violations:
+            failures.append(f"{path}:\n{describe(violations)}")
+    # then axe finds nothing on any of them
+    assert failures == [], "\n".join(failures)
