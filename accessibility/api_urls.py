@@ -1,3 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from accessibility.api import BuildingViewSet, WebsiteViewSet
+from config.api_registry import register_api_link
+
+router = SimpleRouter()
+router.register("accessibility-buildings", BuildingViewSet, basename="accessibility-building")
+router.register("accessibility-websites", WebsiteViewSet, basename="accessibility-website")
+register_api_link("accessibility-buildings", "accessibility-building-list")
+register_api_link("accessibility-websites", "accessibility-website-list")
+
+urlpatterns = router.urls

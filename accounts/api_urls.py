@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from accounts.api import MeView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("me", MeView.as_view(), name="api-me"),
+]

@@ -274,3 +274,187 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+
+class DigestFrequency(models.TextChoices):
+    NEVER = "never", _("nie wysyłaj")
+    DAILY = "daily", _("codziennie")
+    WEEKLY = "weekly", _("co tydzień")
+
+
+class NotificationTopic(models.TextChoices):
+    CONSULTATIONS = "consultations", _("konsultacje społeczne")
+    BUDGET = "budget", _("budżet obywatelski")
+    REFERENDA = "referenda", _("referenda i głosowania")
+    DISTRICT = "district", _("sprawy dzielnicy")
+    SERVICES = "services", _("e-usługi i sprawy w urzędzie")
+    TRAININGS = "trainings", _("szkolenia cyfrowe")
+
+
+class NotificationPreference(models.Model):
+    """What a resident wants to hear about (topics, districts) and how often (R-ACC-2)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_pref")
+    topics = models.JSONField(_("tematy"), default=list, blank=True)
+    districts = models.ManyToManyField(
+        "districts.District", verbose_name=_("dzielnice"), blank=True, related_name="+"
+    )
+    digest_frequency = models.CharField(
+        _("częstotliwość podsumowań"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+    updated_at = models.DateTimeField(_("zmieniono"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("preferencje powiadomień")
+        verbose_name_plural = _("preferencje powiadomień")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest_frequency__in=DigestFrequency.values),
+                name="accounts_notificationpref_frequency_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ConsentKind(models.TextChoices):
+    TERMS = "terms", _("regulamin portalu")
+    PRIVACY = "privacy", _("przetwarzanie danych osobowych")
+    ASSISTED = "assisted", _("obsługa przez asystenta mieszkańca")
+    NEWSLETTER = "newsletter", _("powiadomienia e-mail")
+
+
+class ConsentChannel(models.TextChoices):
+    ONLINE = "online", _("w portalu")
+    PAPER = "paper", _("na papierze w urzędzie")
+
+
+class ConsentRecord(models.Model):
+    """Append-only consent log. After account deletion the row stays with the person cut off
+    (proof that consent existed when data was processed)."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents"
+    )
+    kind = models.CharField(_("zgoda"), max_length=20, choices=ConsentKind.choices)
+    version = models.CharField(_("wersja treści"), max_length=20, default="1")
+    given = models.BooleanField(_("udzielona"), default=True)
+    channel = models.CharField(_("kanał"), max_length=10, choices=ConsentChannel.choices)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("zapisano"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("zgoda")
+        verbose_name_plural = _("rejestr zgód")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.recorded_at:%Y-%m-%d})"
+
+
+class AssistedAct(models.Model):
+    """Something an assistant did for a resident at the office (R-ACC-5): who, for whom, what."""
+
+    assistant = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="assisted_acts_done"
+    )
+    resident = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="assisted_acts"
+    )
+    kind = models.CharField(_("czynność"), max_length=50)
+    description = models.CharField(_("opis"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("wykonano"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("czynność asystenta")
+        verbose_name_plural = _("czynności asystentów")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(assistant=models.F("resident")),
+                name="accounts_assistedact_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.created_at:%Y-%m-%d})"
+
+
+class ActivationCode(models.Model):
+    """One-time code printed on an activation letter. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kod aktywacyjny")
+        verbose_name_plural = _("kody aktywacyjne")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class TrainingSession(models.Model):
+    """A free digital-skills training (R-ACC-5) with a fixed number of seats."""
+
+    title = models.CharField(_("temat"), max_length=200)
+    place = models.CharField(_("miejsce"), max_length=200)
+    starts_at = models.DateTimeField(_("początek"))
+    seats = models.PositiveIntegerField(_("liczba miejsc"))
+    seats_taken = models.PositiveIntegerField(_("zajęte miejsca"), default=0, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("szkolenie cyfrowe")
+        verbose_name_plural = _("szkolenia cyfrowe")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(seats__gt=0), name="accounts_training_seats"),
+            # The capacity invariant: a sign-up that would overbook fails in the database.
+            models.CheckConstraint(
+                condition=models.Q(seats_taken__lte=models.F("seats")),
+                name="accounts_training_not_overbooked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def seats_left(self) -> int:
+        return self.seats - self.seats_taken
+
+
+class TrainingSignup(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="signups")
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="training_signups"
+    )
+    registered_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("zapis na szkolenie")
+        verbose_name_plural = _("zapisy na szkolenia")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="accounts_training_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} — {self.user}"

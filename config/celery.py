@@ -5,6 +5,7 @@ Worker settings (acks_late, time limits, prefetch) are the ``CELERY_*`` settings
 """
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,10 @@ from django.db import transaction
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("krakow")
+# Celery's Django fix-up puts the working directory first on sys.path. `make messages` runs
+# inside each app's directory, where `<app>/opendata.py` would then shadow the opendata app.
+if sys.path and sys.path[0] == os.getcwd() != os.path.dirname(os.path.dirname(__file__)):
+    sys.path.pop(0)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -24,6 +29,32 @@ app.conf.beat_schedule = {
     "clear-expired-sessions": {
         "task": "config.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "karta-purge-documents": {
+        "task": "karta.purge_documents",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    "karta-usage-rollup": {"task": "karta.refresh_usage_rollup", "schedule": crontab(minute=5)},
+    "budget-results": {
+        "task": "budget.compute_closed_editions",
+        "schedule": crontab(minute="*/10"),
+    },
+    "referenda-close-due": {"task": "referenda.close_due", "schedule": crontab(minute="*/5")},
+    "karta-expiry-reminders": {
+        "task": "karta.send_expiry_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "consultations-digests": {
+        "task": "consultations.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "opendata-materialise-own-datasets": {
+        "task": "opendata.materialise_own_datasets",
+        "schedule": crontab(minute=5),
+    },
+    "opendata-refresh-remote": {
+        "task": "opendata.refresh_remote_all",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -1,5 +1,6 @@
 """Render a template to PDF with WeasyPrint (confirmations, reports, letters)."""
 
+import mimetypes
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,12 @@ def render_pdf(
     Static files (the PDF stylesheet, images) are read from the local static finders; nothing
     is fetched over the network, so rendering works offline and inside workers.
     """
+    from PIL import ImageFile
     from weasyprint import HTML  # imported lazily: loading Pango costs a noticeable moment
+
+    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES process-wide when imported; uploaded files
+    # are validated with Pillow elsewhere and must never accept truncated images.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     html = render_to_string(template_name, context, request=request)
     pdf: bytes = HTML(string=html, base_url="file:///", url_fetcher=_local_fetcher()).write_pdf()
@@ -36,7 +42,10 @@ def _local_fetcher() -> Any:
             path = finders.find(relative[1]) if len(relative) == 2 else None
             if not path:
                 raise ValueError(f"PDF rendering reads local static files only, not {url!r}")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
             with open(path, "rb") as handle:
-                return URLFetcherResponse(url, body=handle.read())
+                return URLFetcherResponse(
+                    url, body=handle.read(), headers={"Content-Type": content_type}
+                )
 
     return LocalStaticFetcher(allowed_protocols={"file", "data"})

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config import views
 from config.api import ApiRoot
+from opendata import ckan
 
 handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"
@@ -30,6 +31,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # CKAN-compatible Action API and DCAT-AP documents (no language prefix: machine clients).
+    path("api/3/action/<str:name>", ckan.action, name="ckan-action"),
+    path("api/action/<str:name>", ckan.action, name="ckan-action-legacy"),
+    path("opendata/", include("opendata.rdf_urls")),
 ]
 
 # Polish pages live at /, English ones at /en/.

@@ -1,3 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from config.api_registry import register_api_link
+from consultations.api import ConsultationViewSet, MeetingViewSet, SurveyViewSet
+
+router = SimpleRouter()
+router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("consultation-meetings", MeetingViewSet, basename="consultation-meeting")
+router.register("surveys", SurveyViewSet, basename="survey")
+
+register_api_link("consultations", "consultation-list")
+register_api_link("consultation-meetings", "consultation-meeting-list")
+register_api_link("surveys", "survey-list")
+
+urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

@@ -1,8 +1,46 @@
-from rest_framework import viewsets
-from rest_framework.permissions import AllowAny
+"""The districts API: public reads (districts, allocations, resolutions, tasks) and council
+members' and clerks' writes, every one checked object by object in the actions."""
 
-from districts.selectors import district_list
-from districts.serializers import DistrictSerializer
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from districts import actions
+from districts.models import Resolution, ResolutionStatus, ResolutionTask
+from districts.selectors import (
+    allocations,
+    current_tasks,
+    district_list,
+    public_resolutions,
+    resolution_by_public_id,
+)
+from districts.serializers import (
+    AllocationSerializer,
+    DistrictSerializer,
+    ProgressSerializer,
+    ResolutionCreateSerializer,
+    ResolutionSerializer,
+    ReviewSerializer,
+    TaskCreateSerializer,
+    TaskSerializer,
+)
+
+
+def _run(call: Callable[[], Any]) -> Any:
+    """Run an action; its ValidationError becomes the API's 400 with the same messages."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise serializers.ValidationError(error.message_dict) from error
+        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
 
 
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -15,3 +53,122 @@ class DistrictViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return district_list()
+
+
+class AllocationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """The districts' funds per year, exact to the grosz (public); filter with ``?year=``."""
+
+    permission_classes = [AllowAny]
+    serializer_class = AllocationSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        year = self.request.query_params.get("year", "")
+        return allocations(year=int(year) if year.isdigit() and len(year) == 4 else None)
+
+
+class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Budget resolutions of the district councils: public once filed; drafts are seen and
+    changed only by the council members of their district."""
+
+    serializer_class = ResolutionSerializer
+    lookup_field = "public_id"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def get_permissions(self):  # type: ignore[no-untyped-def]
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return public_resolutions().select_related("previous").prefetch_related("tasks")
+
+    def get_object(self) -> Resolution:
+        try:
+            resolution = resolution_by_public_id(public_id=self.kwargs["public_id"])
+        except (Resolution.DoesNotExist, DjangoValidationError):
+            raise Http404 from None
+        if resolution.status == ResolutionStatus.DRAFT and not actions.can_edit_district(
+            self.request.user, resolution.district_id
+        ):
+            raise Http404
+        return resolution
+
+    def _answer(self, resolution: Resolution, status: int = 200) -> Response:
+        fresh = resolution_by_public_id(public_id=resolution.public_id)
+        return Response(ResolutionSerializer(fresh).data, status=status)
+
+    def create(self, request: Request) -> Response:
+        data = ResolutionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        resolution = _run(
+            lambda: actions.resolution_draft_create(acting_user=request.user, **data.validated_data)
+        )
+        return self._answer(resolution, status=201)
+
+    @action(detail=True, methods=["post"])
+    def tasks(self, request: Request, public_id: str) -> Response:
+        resolution = self.get_object()
+        data = TaskCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _run(
+            lambda: actions.resolution_task_add(
+                resolution=resolution, acting_user=request.user, **data.validated_data
+            )
+        )
+        return self._answer(resolution, status=201)
+
+    @action(detail=True, methods=["post"])
+    def file(self, request: Request, public_id: str) -> Response:
+        resolution = self.get_object()
+        _run(lambda: actions.resolution_file(resolution=resolution, acting_user=request.user))
+        return self._answer(resolution)
+
+    @action(detail=True, methods=["post"])
+    def amend(self, request: Request, public_id: str) -> Response:
+        resolution = self.get_object()
+        new = _run(
+            lambda: actions.resolution_amend(resolution=resolution, acting_user=request.user)
+        )
+        return self._answer(new, status=201)
+
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, public_id: str) -> Response:
+        resolution = self.get_object()
+        data = ReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _run(
+            lambda: actions.resolution_review(
+                resolution=resolution, acting_user=request.user, **data.validated_data
+            )
+        )
+        return self._answer(resolution)
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Tasks of the filed resolutions and their progress (public); progress is recorded by the
+    district's council members and clerks with the permission."""
+
+    serializer_class = TaskSerializer
+
+    def get_permissions(self):  # type: ignore[no-untyped-def]
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        district = self.request.query_params.get("district")
+        rows = current_tasks()
+        return rows.filter(resolution__district__slug=district) if district else rows
+
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, pk: str) -> Response:
+        task: ResolutionTask = self.get_object()
+        data = ProgressSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _run(
+            lambda: actions.task_progress_update(
+                task=task, acting_user=request.user, **data.validated_data
+            )
+        )
+        task.refresh_from_db()
+        return Response(TaskSerializer(task).data)

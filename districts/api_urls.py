@@ -1,10 +1,16 @@
 from rest_framework.routers import SimpleRouter
 
 from config.api_registry import register_api_link
-from districts.api import DistrictViewSet
+from districts.api import AllocationViewSet, DistrictViewSet, ResolutionViewSet, TaskViewSet
 
 router = SimpleRouter()
 router.register("districts", DistrictViewSet, basename="district")
+router.register("district-allocations", AllocationViewSet, basename="district-allocation")
+router.register("district-resolutions", ResolutionViewSet, basename="district-resolution")
+router.register("district-tasks", TaskViewSet, basename="district-task")
 register_api_link("districts", "district-list")
+register_api_link("district-allocations", "district-allocation-list")
+register_api_link("district-resolutions", "district-resolution-list")
+register_api_link("district-tasks", "district-task-list")
 
 urlpatterns = router.urls

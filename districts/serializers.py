@@ -1,6 +1,15 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from districts.models import District
+from districts.models import (
+    Allocation,
+    District,
+    Resolution,
+    ResolutionTask,
+    TaskCategory,
+    TaskStatus,
+)
 
 
 class DistrictSerializer(serializers.ModelSerializer[District]):
@@ -16,3 +25,97 @@ class DistrictSerializer(serializers.ModelSerializer[District]):
             "population_year",
             "council_seats",
         ]
+
+
+class AllocationSerializer(serializers.ModelSerializer[Allocation]):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["year", "district", "amount", "base_amount", "increase"]
+
+
+class TaskSerializer(serializers.ModelSerializer[ResolutionTask]):
+    resolution = serializers.UUIDField(source="resolution.public_id", read_only=True)
+    district = serializers.CharField(source="resolution.district.slug", read_only=True)
+    year = serializers.IntegerField(source="resolution.year", read_only=True)
+
+    class Meta:
+        model = ResolutionTask
+        fields = [
+            "id",
+            "resolution",
+            "district",
+            "year",
+            "title",
+            "category",
+            "amount",
+            "implementing_unit",
+            "status",
+            "committed",
+            "spent",
+        ]
+
+
+class ResolutionTaskInlineSerializer(serializers.ModelSerializer[ResolutionTask]):
+    class Meta:
+        model = ResolutionTask
+        fields = [
+            "id",
+            "title",
+            "category",
+            "amount",
+            "implementing_unit",
+            "status",
+            "committed",
+            "spent",
+        ]
+
+
+class ResolutionSerializer(serializers.ModelSerializer[Resolution]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tasks = ResolutionTaskInlineSerializer(many=True, read_only=True)
+    previous = serializers.UUIDField(source="previous.public_id", read_only=True, default=None)
+
+    class Meta:
+        model = Resolution
+        fields = [
+            "id",
+            "district",
+            "year",
+            "version",
+            "previous",
+            "number",
+            "adopted_on",
+            "status",
+            "filed_at",
+            "reviewed_at",
+            "review_comment",
+            "tasks",
+        ]
+
+
+class ResolutionCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    district = serializers.SlugRelatedField(slug_field="slug", queryset=District.objects.all())
+    year = serializers.IntegerField(min_value=2024, max_value=2100)
+    number = serializers.CharField(max_length=30)
+    adopted_on = serializers.DateField()
+
+
+class TaskCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    title = serializers.CharField(max_length=300)
+    category = serializers.ChoiceField(choices=TaskCategory.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    implementing_unit = serializers.CharField(max_length=200)
+
+
+class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    accept = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+    committed = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))

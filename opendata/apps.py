@@ -11,3 +11,4 @@ class OpendataConfig(AppConfig):
     def ready(self) -> None:
         # Every app's own datasets register themselves (see opendata/registry.py).
         autodiscover_modules("opendata")
+        from opendata import own_datasets  # noqa: F401  (this app's own registrations)

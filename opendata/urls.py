@@ -1,4 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from opendata import views
 
 app_name = "opendata"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("zbiory/<slug:slug>/", views.dataset_detail, name="dataset"),
+    path("zbiory/<slug:slug>/datapackage.json", views.dataset_datapackage, name="datapackage"),
+    path("zasoby/<str:public_id>/", views.resource_detail, name="resource"),
+    path("zasoby/<str:public_id>/dane.<str:fmt>", views.resource_download, name="download"),
+    path("zasoby/<str:public_id>/import/", views.resource_upload, name="upload"),
+    path("importy/<str:public_id>/", views.import_detail, name="import"),
+    path("importy/<str:public_id>/status.json", views.import_status, name="import-status"),
+]

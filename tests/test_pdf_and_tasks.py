@@ -26,6 +26,10 @@ def test_a_template_renders_to_a_pdf_that_contains_its_text():
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Potwierdzenie złożenia wniosku" in text
     assert "WSS-II/2026/000123" in text
+    # the local stylesheet was applied: its font family is the one embedded
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    names = [str(font.get_object()["/BaseFont"]) for font in fonts.values()]
+    assert any("DejaVu-Sans" in name for name in names), names
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,3 +67,19 @@ def test_the_periodic_schedule_names_registered_tasks():
     app.loader.import_default_modules()
     for entry in app.conf.beat_schedule.values():
         assert entry["task"] in app.tasks
+
+
+@override_settings(
+    TEMPLATES=[
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": ["tests/templates"],
+        }
+    ]
+)
+def test_rendering_a_pdf_does_not_make_pillow_accept_truncated_images():
+    # WeasyPrint turns LOAD_TRUNCATED_IMAGES on when imported; uploads are checked with Pillow.
+    from PIL import ImageFile
+
+    render_pdf("pdf_probe.html", {"number": "1"})
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

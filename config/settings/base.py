@@ -17,7 +17,7 @@ env = environ.Env()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.PortalAdminConfig",  # django.contrib.admin behind allauth + MFA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -138,6 +138,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kraków] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Miasto Kraków"
 USERSESSIONS_TRACK_ACTIVITY = True
+# Changing the e-mail or password, or MFA settings, asks for the password again (R-ACC-1).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_RECOVERY_CODE_COUNT = 10
 
 # --- i18n -----------------------------------------------------------------------------------
 # Polish is the source language of the UI (msgids are Polish); English is a full catalogue.
@@ -166,6 +169,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Karta Krakowska ---------------------------------------------------------------------------
+# QR signing keys: JSON {kid: Ed25519 PKCS#8 PEM}; KARTA_SIGNING_KID names the one that signs,
+# the others stay published until their tokens expire. Unset: one key derived from SECRET_KEY.
+KARTA_SIGNING_KEYS = env.json("KARTA_SIGNING_KEYS", default={})
+KARTA_SIGNING_KID = env.str("KARTA_SIGNING_KID", default="")
+KARTA_DOCUMENT_RETENTION_DAYS = env.int("KARTA_DOCUMENT_RETENTION_DAYS", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
@@ -237,6 +247,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Schema-quality warnings are not deployment checks: keep `check --deploy` about security.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 # --- security headers (hardened further in production) ---------------------------------------

@@ -1,4 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from consultations.referenda import views
 
 app_name = "referenda"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="index"),
+    path("<str:public_id>/", views.detail, name="detail"),
+    path("<str:public_id>/protokol.pdf", views.protocol_pdf, name="protocol"),
+    path("<str:public_id>/karty-papierowe/", views.paper_entry, name="paper"),
+]

@@ -16,6 +16,8 @@ FOUNDATION_PAGES: list[str] = [
     "/konto/login/",
     "/konto/signup/",
     "/konto/password/reset/",
+    "/konto/password/reset/key/done/",
+    "/konto/inactive/",
     "/strona-ktorej-nie-ma/",  # the 404 page
 ]
 

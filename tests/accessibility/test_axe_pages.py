@@ -38,7 +38,16 @@ def test_public_pages_have_no_axe_violations(page, live_server, provider, langua
     failures = []
     for path in paths:
         # when each is loaded in headless Chromium and axe-core runs on it
+        post = path.startswith("POST ")
+        path = path.removeprefix("POST ")
         page.goto(f"{live_server.url}{LANGUAGE_PREFIXES[language]}{path}")
+        if post:
+            # "POST <path>": submit the page's form empty, so axe checks its error state.
+            with page.expect_navigation():
+                page.evaluate(
+                    "HTMLFormElement.prototype.submit.call("
+                    "document.querySelector('main form[method=post]'))"
+                )
         if page.locator("html").get_attribute("lang") != language:
             failures.append(f"{path}: <html lang> is not {language!r}")
         violations = axe_violations(page)

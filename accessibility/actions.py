@@ -1,0 +1,374 @@
+"""Every write on accessibility: building audits and remediation tasks, digital audits and
+automated scans, the statement and the residents' accessibility requests.
+
+Keyword-only, typed; clerk actions check the acting user's right (a clerk of the building's or
+website's department, or an accessibility coordinator: clerk of department ``DOSTEPNOSC``) and
+leave history with the acting user. Invalid input raises ``ValidationError`` with a translated
+message and saves nothing; a missing right raises ``PermissionDenied``.
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accessibility import wcag
+from accessibility.models import (
+    AccessibilityRequest,
+    AuditItem,
+    Building,
+    BuildingAudit,
+    CriterionOutcome,
+    CriterionResult,
+    DigitalAudit,
+    RemediationTask,
+    RequestKind,
+    RequestStatus,
+    Requirement,
+    Result,
+    Scan,
+    ScanStatus,
+    ScanViolation,
+    Statement,
+    TaskStatus,
+    Website,
+)
+from accounts.models import User
+from accounts.permissions import AnyUser, clerk_department_codes
+
+#: Art. 18 ust. 2 of the 2019 act: the request is answered "niezwłocznie, nie później niż w
+#: ciągu 7 dni od dnia wystąpienia z żądaniem".
+ANSWER_DAYS = 7
+COORDINATOR_DEPARTMENT = "DOSTEPNOSC"
+MAX_COST = Decimal("9999999999.99")
+
+
+def _history(obj: Any, acting_user: User | None) -> None:
+    obj._history_user = acting_user
+
+
+def can_manage(user: AnyUser, department_code: str | None = None) -> bool:
+    """A clerk of the accessibility coordinator's department, or of the given department."""
+    codes = clerk_department_codes(user)
+    return COORDINATOR_DEPARTMENT in codes or (
+        department_code is not None and department_code in codes
+    )
+
+
+def _require(user: AnyUser, department_code: str | None = None) -> None:
+    if not can_manage(user, department_code):
+        raise PermissionDenied(_("Nie masz uprawnień do zarządzania dostępnością."))
+
+
+def _department_code(obj: Building | Website) -> str | None:
+    return obj.department.code if obj.department_id else None  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------------------------
+# Buildings
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def building_audit_record(
+    *,
+    building: Building,
+    audited_on: date,
+    auditor: str,
+    results: dict[str, tuple[str, str]],
+    acting_user: User,
+    notes: str = "",
+) -> BuildingAudit:
+    """Record an audit: ``results`` maps every requirement to ``(result, notes)``."""
+    _require(acting_user, _department_code(building))
+    missing = [r for r in Requirement.values if r not in results]
+    unknown = [r for r in results if r not in Requirement.values]
+    if missing or unknown:
+        raise ValidationError(
+            _("Audyt musi ocenić każde wymaganie z listy dokładnie raz."), code="requirements"
+        )
+    if any(result not in Result.values for result, _notes in results.values()):
+        raise ValidationError(_("Nieznany wynik oceny wymagania."), code="result")
+    if audited_on > timezone.localdate():
+        raise ValidationError(_("Data audytu nie może być z przyszłości."), code="audited_on")
+    if not auditor.strip():
+        raise ValidationError(_("Podaj audytora."), code="auditor")
+    audit = BuildingAudit(
+        building=building, audited_on=audited_on, auditor=auditor.strip(), notes=notes
+    )
+    _history(audit, acting_user)
+    audit.save()
+    for requirement in Requirement.values:
+        result, item_notes = results[requirement]
+        item = AuditItem(audit=audit, requirement=requirement, result=result, notes=item_notes)
+        _history(item, acting_user)
+        item.save()
+    building.audit_state = "audited"
+    _history(building, acting_user)
+    building.save(update_fields=["audit_state"])
+    return audit
+
+
+def _cost(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        cost = Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError(_("Koszt musi być kwotą w złotych."), code="cost") from error
+    if (
+        not cost.is_finite()
+        or cost < 0
+        or cost > MAX_COST
+        or cost != cost.quantize(Decimal("0.01"))
+    ):
+        raise ValidationError(
+            _("Koszt musi być nieujemną kwotą z dokładnością do grosza."), code="cost"
+        )
+    return cost
+
+
+@transaction.atomic
+def remediation_task_update(
+    *,
+    task: RemediationTask,
+    acting_user: User,
+    status: str,
+    blocker: str = "",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+    completed_on: date | None = None,
+    cost: Any = None,
+    notes: str | None = None,
+) -> RemediationTask:
+    """Change a remediation task's status, schedule, cost and blocker together."""
+    building = task.barrier.building
+    _require(acting_user, _department_code(building))
+    if status not in TaskStatus.values:
+        raise ValidationError(_("Nieznany status zadania."), code="status")
+    if status == TaskStatus.BLOCKED and not blocker:
+        raise ValidationError(
+            _("Wstrzymane zadanie musi mieć wskazaną przeszkodę."), code="blocker"
+        )
+    if status == TaskStatus.DONE and completed_on is None:
+        raise ValidationError(_("Podaj datę zakończenia zadania."), code="completed_on")
+    if planned_start and planned_end and planned_end < planned_start:
+        raise ValidationError(
+            _("Planowany koniec nie może być przed planowanym początkiem."), code="dates"
+        )
+    task.status = status
+    task.blocker = blocker
+    task.planned_start = planned_start
+    task.planned_end = planned_end
+    task.completed_on = completed_on
+    task.cost = _cost(cost)
+    if notes is not None:
+        task.notes = notes
+    _history(task, acting_user)
+    try:
+        with transaction.atomic():
+            task.save()
+    except IntegrityError as error:
+        raise ValidationError(_("Dane zadania są sprzeczne."), code="integrity") from error
+    return task
+
+
+# --------------------------------------------------------------------------------------------
+# Digital audits and scans
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def digital_audit_record_results(
+    *, audit: DigitalAudit, results: dict[str, tuple[str, str]], acting_user: User
+) -> list[CriterionResult]:
+    """Set the outcome (and notes) of the given WCAG 2.1 criteria in an audit."""
+    _require(acting_user, _department_code(audit.website))
+    for number, (outcome, _notes) in results.items():
+        if number not in wcag.BY_NUMBER:
+            raise ValidationError(
+                _("%(number)s nie jest kryterium WCAG 2.1 A/AA.") % {"number": number},
+                code="criterion",
+            )
+        if outcome not in CriterionOutcome.values:
+            raise ValidationError(_("Nieznany wynik kryterium."), code="outcome")
+    saved = []
+    for number, (outcome, notes) in results.items():
+        row = CriterionResult.objects.filter(audit=audit, criterion=number).first()
+        row = row or CriterionResult(audit=audit, criterion=number)
+        row.outcome = outcome
+        row.notes = notes
+        _history(row, acting_user)
+        row.save()
+        saved.append(row)
+    return saved
+
+
+def scan_request(*, website: Website, url: str | None = None, acting_user: User) -> Scan:
+    """Queue an automated axe scan of ``url`` (the website's address by default)."""
+    from accessibility.tasks import scan_run
+    from config.celery import enqueue_after_commit
+
+    _require(acting_user, _department_code(website))
+    target = url or website.url
+    if not target.startswith(("http://", "https://")):
+        raise ValidationError(_("Adres musi zaczynać się od http:// lub https://."), code="url")
+    with transaction.atomic():
+        scan = Scan(website=website, url=target, requested_by=acting_user)
+        _history(scan, acting_user)
+        scan.save()
+        enqueue_after_commit(scan_run, scan.pk)
+    return scan
+
+
+def summarise_violations(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """axe violations → one row per (rule, WCAG criterion); rules naming no 2.1 A/AA
+    criterion (best practices) keep an empty criterion."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for violation in violations:
+        criteria = wcag.criteria_for_tags(list(violation.get("tags", []))) or [""]
+        for criterion in criteria:
+            key = (str(violation["id"])[:80], criterion)
+            row = rows.setdefault(
+                key,
+                {
+                    "rule_id": key[0],
+                    "criterion": criterion,
+                    "impact": str(violation.get("impact") or "")[:12],
+                    "help": str(violation.get("help", ""))[:300],
+                    "node_count": 0,
+                },
+            )
+            row["node_count"] += len(violation.get("nodes", []))
+    return list(rows.values())
+
+
+@transaction.atomic
+def scan_store_result(
+    *,
+    scan: Scan,
+    violations: list[dict[str, Any]] | None,
+    error: str = "",
+    finished_at: datetime | None = None,
+) -> Scan:
+    """Store a scan's outcome once (a re-run of a finished scan changes nothing)."""
+    scan = Scan.objects.select_for_update().get(pk=scan.pk)
+    if scan.status != ScanStatus.QUEUED:
+        return scan
+    scan.finished_at = finished_at or timezone.now()
+    if violations is None:
+        scan.status = ScanStatus.FAILED
+        scan.error = error[:2000]
+    else:
+        rows = summarise_violations(violations)
+        ScanViolation.objects.bulk_create(ScanViolation(scan=scan, **row) for row in rows)
+        scan.status = ScanStatus.DONE
+        scan.violation_count = sum(row["node_count"] for row in rows)
+    scan.save()
+    return scan
+
+
+# --------------------------------------------------------------------------------------------
+# Statement and requests
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def statement_update(*, acting_user: User, **fields: Any) -> Statement:
+    _require(acting_user)
+    statement = Statement.objects.select_for_update().get(pk=1)
+    for name, value in fields.items():
+        if name not in {f.name for f in Statement._meta.fields} or name == "id":
+            raise ValidationError(_("Nieznane pole deklaracji."), code="field")
+        setattr(statement, name, value)
+    statement.full_clean()
+    _history(statement, acting_user)
+    statement.save()
+    return statement
+
+
+def answer_due(submitted: datetime) -> date:
+    """The last day to answer: 7 days from the day of the request (art. 18 ust. 2)."""
+    return timezone.localdate(submitted) + timedelta(days=ANSWER_DAYS)
+
+
+def accessibility_request_submit(
+    *,
+    kind: str,
+    name: str,
+    email: str,
+    subject_url: str,
+    description: str,
+    phone: str = "",
+    preferred_contact: str = "",
+    user: AnyUser | None = None,
+    language: str = "pl",
+) -> AccessibilityRequest:
+    """Store a resident's request or complaint, compute the answer deadline and e-mail a
+    confirmation after commit."""
+    if kind not in RequestKind.values:
+        raise ValidationError(_("Wybierz rodzaj zgłoszenia."), code="kind")
+    for value, message in (
+        (name, _("Podaj imię i nazwisko.")),
+        (email, _("Podaj adres e-mail.")),
+        (subject_url, _("Wskaż stronę lub budynek.")),
+        (description, _("Opisz problem.")),
+    ):
+        if not str(value).strip():
+            raise ValidationError(message, code="required")
+    now = timezone.now()
+    request = AccessibilityRequest(
+        kind=kind,
+        name=name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        subject_url=subject_url.strip(),
+        description=description.strip(),
+        preferred_contact=preferred_contact.strip(),
+        user=user if isinstance(user, User) else None,
+        submitted_at=now,
+        answer_due=answer_due(now),
+    )
+    request.full_clean()
+    with transaction.atomic():
+        _history(request, request.user)
+        request.save()
+        transaction.on_commit(lambda: _send_confirmation(request.pk, language))
+    return request
+
+
+def _send_confirmation(request_id: int, language: str) -> None:
+    from django.utils import translation
+
+    request = AccessibilityRequest.objects.get(pk=request_id)
+    with translation.override(language):
+        send_mail(
+            subject=_("Potwierdzenie zgłoszenia dotyczącego dostępności"),
+            message=render_to_string("accessibility/request_email.txt", {"request": request}),
+            from_email=None,
+            recipient_list=[request.email],
+        )
+
+
+@transaction.atomic
+def accessibility_request_answer(
+    *, request: AccessibilityRequest, answer: str, acting_user: User
+) -> AccessibilityRequest:
+    _require(acting_user)
+    if not answer.strip():
+        raise ValidationError(_("Treść odpowiedzi nie może być pusta."), code="answer")
+    request = AccessibilityRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == RequestStatus.ANSWERED:
+        raise ValidationError(_("Na to zgłoszenie już odpowiedziano."), code="answered")
+    request.answer = answer.strip()
+    request.status = RequestStatus.ANSWERED
+    request.answered_at = timezone.now()
+    _history(request, acting_user)
+    request.save()
+    return request

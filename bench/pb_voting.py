@@ -1,0 +1,199 @@
+"""Ballots/s cast through the real HTTP endpoint, beside the raw rate of the same inserts.
+
+gunicorn + PostgreSQL + Redis on loopback (bench/_stack.py). VOTERS distinct verified residents
+with personal API tokens are created beforehand; an asyncio client keeps CONCURRENCY ballots in
+flight against ``POST /api/v1/pb-pools/<id>/ballot/`` until every voter has voted once. Then the
+same rows (register entry + ballot + 3 choices, one transaction per ballot) are inserted straight
+into PostgreSQL with psycopg, so the cost of the web stack can be read off. Run:
+`python bench/pb_voting.py` (or `make bench`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import time
+
+import _stack
+import aiohttp
+import psycopg
+from _stack import ROOT, running_stack
+
+_manage = _stack.manage
+
+
+def _manage_tolerant(env: dict[str, str], *args: str) -> None:
+    # The ballot endpoint serves no static files: a collectstatic failure elsewhere in the
+    # portal (a missing source map, say) must not stop this measurement.
+    try:
+        _manage(env, *args)
+    except subprocess.CalledProcessError:
+        if args[0] != "collectstatic":
+            raise
+        print("note: collectstatic failed (not needed by the ballot endpoint); continuing")
+
+
+_stack.manage = _manage_tolerant
+
+VOTERS = int(os.environ.get("PB_BENCH_VOTERS", "4000"))
+CONCURRENCY = 32
+WORKERS = 4
+HEADERS = {"X-Forwarded-Proto": "https"}
+
+SETUP = r"""
+import json, sys
+from datetime import timedelta
+from decimal import Decimal
+from django.db import transaction
+from django.utils import timezone
+from accounts.models import ApiToken, User
+from accounts.validators import pesel_check_digit
+from consultations.budget.models import Edition, Pool, Project
+from districts.models import District
+
+n = int(sys.argv[1])
+now = timezone.now()
+day = timedelta(days=1)
+edition = Edition.objects.create(
+    year=2099, title="Bench (DEMO)", is_published=True,
+    submission_start=now - 10 * day, submission_end=now - 8 * day,
+    verification_end=now - 6 * day, appeals_end=now - 4 * day,
+    voting_start=now - day, voting_end=now + day, results_date=now + 2 * day,
+)
+pool = Pool.objects.create(edition=edition, kind="city", amount=Decimal("10000000"))
+projects = [
+    Project.objects.create(pool=pool, number=i, title=f"Bench {i} (DEMO)", description="-",
+                           location="-", cost=Decimal("100000"), status="accepted")
+    for i in range(1, 41)
+]
+district = District.objects.get(number=1)
+tokens = []
+with transaction.atomic():
+    users = []
+    for i in range(n):
+        first_ten = f"{50 + i // 10000:02d}0101{i % 10000:04d}"
+        users.append(User(email=f"bench{i}@bench.example", last_name="(DEMO)", district=district,
+                          resident_verified_at=now,
+                          pesel=first_ten + str(pesel_check_digit(first_ten))))
+    users = User.objects.bulk_create(users, batch_size=1000)
+    rows = []
+    for user in users:
+        raw = ApiToken.new_secret()
+        rows.append(ApiToken(user=user, name="bench", key_hash=ApiToken.hash(raw), hint=raw[:8]))
+        tokens.append(raw)
+    ApiToken.objects.bulk_create(rows, batch_size=1000)
+print(json.dumps({"pool": str(pool.public_id), "pool_pk": pool.pk,
+                  "edition_pk": edition.pk,
+                  "projects": [str(p.public_id) for p in projects],
+                  "project_pks": [p.pk for p in projects], "tokens": tokens}))
+"""
+
+
+def _setup(env: dict[str, str]) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SETUP.replace("sys.argv[1]", str(VOTERS))],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+async def _cast(
+    base: str, pool: str, projects: list[str], tokens: list[str]
+) -> tuple[int, int, float]:
+    queue = list(tokens)
+    ok = 0
+    errors = 0
+    rng = random.Random(5)  # noqa: S311 - bench data
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    async with aiohttp.ClientSession(connector=connector, headers=HEADERS) as session:
+
+        async def worker() -> None:
+            nonlocal ok, errors
+            while queue:
+                token = queue.pop()
+                body = {"projects": rng.sample(projects, 3)}
+                async with session.post(
+                    f"{base}/api/v1/pb-pools/{pool}/ballot/",
+                    json=body,
+                    headers={"Authorization": f"Token {token}"},
+                ) as response:
+                    await response.read()
+                    if response.status == 201:
+                        ok += 1
+                    else:
+                        errors += 1
+
+        began = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.monotonic() - began
+    return ok, errors, elapsed
+
+
+def _raw_inserts(
+    database_url: str, edition_pk: int, pool_pk: int, project_pks: list[int]
+) -> tuple[int, float]:
+    """The same rows, one transaction per ballot, straight into PostgreSQL (one connection)."""
+    rng = random.Random(6)  # noqa: S311 - bench data
+    n = VOTERS
+    began = time.monotonic()
+    with psycopg.connect(database_url, autocommit=False) as conn:
+        for _i in range(n):
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute(
+                    "INSERT INTO budget_voterregister (edition_id, pool_kind, voter_hash, channel,"
+                    " receipt_code, registered_on) VALUES (%s, 'district', %s, 'online', %s, now())",
+                    (edition_pk, secrets.token_hex(32), secrets.token_hex(5)),
+                )
+                cur.execute(
+                    "INSERT INTO budget_ballot (pool_id, channel, is_valid, check_code)"
+                    " VALUES (%s, 'online', true, %s) RETURNING id",
+                    (pool_pk, secrets.token_hex(5)),
+                )
+                row = cur.fetchone()
+                assert row is not None  # noqa: S101
+                cur.executemany(
+                    "INSERT INTO budget_ballotchoice (ballot_id, project_id, position, points)"
+                    " VALUES (%s, %s, %s, %s)",
+                    [(row[0], p, k, 4 - k) for k, p in enumerate(rng.sample(project_pks, 3), 1)],
+                )
+    return n, time.monotonic() - began
+
+
+def main() -> None:
+    with running_stack(workers=WORKERS) as (base, env):
+        data = _setup(env)
+        ok, errors, elapsed = asyncio.run(
+            _cast(base, str(data["pool"]), list(data["projects"]), list(data["tokens"]))  # type: ignore[arg-type]
+        )
+        print(
+            f"gunicorn {WORKERS} workers + PostgreSQL + Redis on loopback; {VOTERS} distinct "
+            f"voters (API tokens), {CONCURRENCY} concurrent clients, 3 projects per ballot"
+        )
+        print(
+            f"HTTP  POST /api/v1/pb-pools/<id>/ballot/: {ok} ballots counted, {errors} errors, "
+            f"{elapsed:.2f} s → {ok / elapsed:.0f} ballots/s"
+        )
+        n, raw_elapsed = _raw_inserts(
+            env["DATABASE_URL"],
+            int(data["edition_pk"]),  # type: ignore[arg-type]
+            int(data["pool_pk"]),  # type: ignore[arg-type]
+            list(data["project_pks"]),  # type: ignore[arg-type]
+        )
+        print(
+            f"raw   same rows via psycopg, 1 transaction per ballot: {n} in {raw_elapsed:.2f} s → "
+            f"{n / raw_elapsed:.0f} ballots/s"
+        )
+        print(f"ratio HTTP / raw: {ok / elapsed / (n / raw_elapsed):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,451 @@
+"""Every write the participatory budget allows. Keyword-only, typed; history with the actor."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.validators import InvalidPesel, parse_pesel
+from accounts.verification import has_level
+from config.celery import enqueue_after_commit
+from consultations.budget.identity import voter_hash
+from consultations.budget.models import (
+    Ballot,
+    BallotChoice,
+    BallotType,
+    Channel,
+    CostItem,
+    DistrictChoice,
+    Edition,
+    PaperBallotRejection,
+    PaperRejectionReason,
+    Pool,
+    PoolKind,
+    PoolResult,
+    Project,
+    ProjectStatus,
+    ResultStatus,
+    VoterRegister,
+)
+from consultations.budget.selectors import pool_instance
+from consultations.pb import pabulib, rules
+
+
+class AlreadyVoted(ValidationError):
+    pass
+
+
+def _set_history_user(obj: object, acting_user: User | None) -> None:
+    obj._history_user = acting_user  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------------
+# ballots
+
+
+def ballot_validate(
+    *, pool: Pool, projects: Sequence[Project], points: Sequence[int] | None = None
+) -> list[tuple[Project, int]]:
+    """Check a ballot against the pool's rules; return ``(project, points)`` in ballot order.
+
+    ``projects`` is the voter's order (1st choice first). ``points`` is used only for cumulative
+    ballots. Raises ValidationError with a translated message on any breach.
+    """
+    if len({p.pk for p in projects}) != len(projects):
+        raise ValidationError(_("Ten sam projekt wybrano więcej niż raz."), code="duplicate")
+    if len(projects) < pool.min_choices:
+        raise ValidationError(
+            _("Wybierz co najmniej %(n)d projekt(y).") % {"n": pool.min_choices}, code="too_few"
+        )
+    if len(projects) > pool.max_choices:
+        raise ValidationError(
+            _("Można wybrać najwyżej %(n)d projekt(y).") % {"n": pool.max_choices},
+            code="too_many",
+        )
+    for project in projects:
+        if project.pool_id != pool.pk or project.status != ProjectStatus.ACCEPTED:
+            raise ValidationError(
+                _("Projekt „%(title)s” nie jest na tej karcie.") % {"title": project.title},
+                code="not_on_ballot",
+            )
+    if pool.ballot_type == BallotType.APPROVAL:
+        return [(p, 1) for p in projects]
+    if pool.ballot_type == BallotType.ORDINAL:
+        return list(zip(projects, pool.points_for_ranks(), strict=False))
+    if points is None or len(points) != len(projects) or any(p < 1 for p in points):
+        raise ValidationError(
+            _("Każdemu wybranemu projektowi przydziel co najmniej 1 punkt."), code="points"
+        )
+    if sum(points) > pool.cumulative_points:
+        raise ValidationError(
+            _("Można rozdzielić najwyżej %(k)d punktów.") % {"k": pool.cumulative_points},
+            code="too_many_points",
+        )
+    return list(zip(projects, points, strict=True))
+
+
+def _write_ballot(
+    *,
+    pool: Pool,
+    person_hash: str,
+    channel: str,
+    choices: list[tuple[Project, int]],
+    is_valid: bool = True,
+    entered_by: User | None = None,
+) -> tuple[VoterRegister, Ballot]:
+    """Register the person and store the ballot in one transaction; AlreadyVoted on a repeat."""
+    try:
+        with transaction.atomic():
+            entry = VoterRegister.objects.create(
+                edition_id=pool.edition_id,
+                pool_kind=pool.kind,
+                voter_hash=person_hash,
+                channel=channel,
+                entered_by=entered_by,
+            )
+            ballot = Ballot.objects.create(pool=pool, channel=channel, is_valid=is_valid)
+            BallotChoice.objects.bulk_create(
+                BallotChoice(ballot=ballot, project=project, position=i, points=pts)
+                for i, (project, pts) in enumerate(choices, start=1)
+            )
+    except IntegrityError as exc:
+        raise AlreadyVoted(
+            _("Ta osoba już oddała głos w tej puli w tej edycji — drugi głos nie jest liczony."),
+            code="already_voted",
+        ) from exc
+    return entry, ballot
+
+
+def pools_for_voter(*, edition: Edition, user: User) -> dict[str, list[Pool]]:
+    """The pools this user may vote in, by kind (the district list may have one or many)."""
+    pools = list(edition.pools.select_related("district"))
+    city = [p for p in pools if p.kind == PoolKind.CITY]
+    district = [p for p in pools if p.kind == PoolKind.DISTRICT]
+    if edition.district_choice == DistrictChoice.OWN:
+        district = [p for p in district if p.district_id == user.district_id]
+    return {PoolKind.CITY: city, PoolKind.DISTRICT: district}
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    receipt_code: str
+    check_code: str
+    pool_id: int
+
+
+def ballot_cast_online(
+    *,
+    user: User,
+    pool: Pool,
+    projects: Sequence[Project],
+    points: Sequence[int] | None = None,
+    now: datetime | None = None,
+) -> CastReceipt:
+    """A resident votes online in ``pool``. The person is the PESEL on the verified profile."""
+    edition = pool.edition
+    if not edition.voting_open(now):
+        raise ValidationError(_("Głosowanie w tej edycji nie jest otwarte."), code="closed")
+    if not has_level(user, edition.required_level) or not user.pesel:
+        raise PermissionDenied(
+            _("Do głosowania potrzebne jest zweryfikowane konto z numerem PESEL.")
+        )
+    allowed = pools_for_voter(edition=edition, user=user)[pool.kind]
+    if pool not in allowed:
+        raise ValidationError(_("Nie możesz głosować w tej puli."), code="pool_not_allowed")
+    choices = ballot_validate(pool=pool, projects=projects, points=points)
+    entry, ballot = _write_ballot(
+        pool=pool, person_hash=voter_hash(user.pesel), channel=Channel.ONLINE, choices=choices
+    )
+    if user.email:
+        from consultations.budget.tasks import send_receipt
+
+        # The check code travels only in this message: the ballot row is never linked to the
+        # person, so the e-mail is the voter's only copy besides the receipt page.
+        enqueue_after_commit(
+            send_receipt, user.pk, str(pool), entry.receipt_code, ballot.check_code
+        )
+    return CastReceipt(entry.receipt_code, ballot.check_code, pool.pk)
+
+
+@dataclass(frozen=True)
+class PaperOutcome:
+    accepted: bool
+    reason: str = ""
+    message: str = ""
+
+
+def paper_ballot_enter(
+    *,
+    pool: Pool,
+    pesel: str,
+    projects: Sequence[Project],
+    points: Sequence[int] | None = None,
+    is_valid: bool = True,
+    acting_user: User,
+) -> PaperOutcome:
+    """A clerk enters a paper ballot. A refused ballot is recorded with its reason, not counted.
+
+    ``is_valid=False`` is a ballot spoilt on paper: the person is registered (they did vote) and
+    the ballot counted apart as invalid, with no choices.
+    """
+    if not acting_user.has_perm("budget.enter_paper_ballot"):
+        raise PermissionDenied
+    choices: list[tuple[Project, int]] = []
+    if is_valid:
+        choices = ballot_validate(pool=pool, projects=projects, points=points)
+    try:
+        number = parse_pesel(pesel).number
+    except InvalidPesel:
+        PaperBallotRejection.objects.create(
+            edition_id=pool.edition_id,
+            pool_kind=pool.kind,
+            reason=PaperRejectionReason.INVALID_PESEL,
+            entered_by=acting_user,
+        )
+        return PaperOutcome(
+            False, PaperRejectionReason.INVALID_PESEL, _("Nieprawidłowy numer PESEL.")
+        )
+    try:
+        _write_ballot(
+            pool=pool,
+            person_hash=voter_hash(number),
+            channel=Channel.PAPER,
+            choices=choices,
+            is_valid=is_valid,
+            entered_by=acting_user,
+        )
+    except AlreadyVoted as exc:
+        PaperBallotRejection.objects.create(
+            edition_id=pool.edition_id,
+            pool_kind=pool.kind,
+            reason=PaperRejectionReason.ALREADY_VOTED,
+            entered_by=acting_user,
+        )
+        return PaperOutcome(False, PaperRejectionReason.ALREADY_VOTED, str(exc.message))
+    return PaperOutcome(True)
+
+
+# --------------------------------------------------------------------------------------------
+# projects
+
+
+@transaction.atomic
+def project_submit(
+    *,
+    pool: Pool,
+    title: str,
+    description: str,
+    location: str,
+    cost_items: Sequence[tuple[str, Decimal]],
+    acting_user: User,
+    now: datetime | None = None,
+) -> Project:
+    """A resident submits a project in the submission window; cost = the sum of its items."""
+    if not pool.edition.submission_open(now):
+        raise ValidationError(_("Zgłaszanie projektów jest zamknięte."), code="closed")
+    if not has_level(acting_user, pool.edition.required_level):
+        raise PermissionDenied
+    if not cost_items or any(amount <= 0 for _name, amount in cost_items):
+        raise ValidationError(_("Podaj co najmniej jedną pozycję kosztorysu."), code="costs")
+    cost = sum((amount for _name, amount in cost_items), Decimal("0"))
+    if cost > pool.amount:
+        raise ValidationError(_("Koszt projektu przekracza kwotę puli."), code="too_expensive")
+    Pool.objects.select_for_update().get(pk=pool.pk)
+    last = pool.projects.order_by("-number").values_list("number", flat=True).first() or 0
+    project = Project(
+        pool=pool,
+        number=last + 1,
+        title=title,
+        description=description,
+        location=location,
+        cost=cost,
+        submitted_by=acting_user,
+    )
+    _set_history_user(project, acting_user)
+    project.save()
+    CostItem.objects.bulk_create(
+        CostItem(project=project, name=name, amount=amount) for name, amount in cost_items
+    )
+    return project
+
+
+@transaction.atomic
+def project_verify(*, project: Project, accepted: bool, reason: str, acting_user: User) -> Project:
+    """A clerk accepts or rejects a project (a rejection needs a reason)."""
+    if not acting_user.has_perm("budget.verify_project"):
+        raise PermissionDenied
+    if not accepted and not reason.strip():
+        raise ValidationError(_("Odrzucenie wymaga uzasadnienia."), code="reason")
+    project.status = ProjectStatus.ACCEPTED if accepted else ProjectStatus.REJECTED
+    project.decision_reason = reason.strip()
+    _set_history_user(project, acting_user)
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_appeal(
+    *, project: Project, text: str, acting_user: User, now: datetime | None = None
+) -> Project:
+    """The author appeals a rejection before the appeals deadline."""
+    if project.submitted_by_id != acting_user.pk:
+        raise PermissionDenied
+    if project.status != ProjectStatus.REJECTED:
+        raise ValidationError(_("Odwołać się można tylko od odrzucenia."), code="not_rejected")
+    if (now or timezone.now()) >= project.pool.edition.appeals_end:
+        raise ValidationError(_("Termin odwołań minął."), code="late")
+    if not text.strip():
+        raise ValidationError(_("Napisz uzasadnienie odwołania."), code="text")
+    project.status = ProjectStatus.APPEALED
+    project.appeal_text = text.strip()
+    _set_history_user(project, acting_user)
+    project.save()
+    return project
+
+
+# --------------------------------------------------------------------------------------------
+# results and pabulib
+
+
+@transaction.atomic
+def pool_results_compute(*, pool: Pool, acting_user: User | None = None) -> PoolResult:
+    """Count a pool once voting has closed, by greedy and by MES with completion, side by side.
+
+    Safe to run twice: a published result is never recomputed; an unpublished one is replaced.
+    """
+    if timezone.now() < pool.edition.voting_end:
+        raise ValidationError(_("Głosowanie jeszcze trwa."), code="voting_open")
+    existing = PoolResult.objects.select_for_update().filter(pool=pool).first()
+    if existing and existing.status == ResultStatus.PUBLISHED:
+        return existing
+    instance = pool_instance(pool=pool)
+    greedy = rules.compute(instance, "greedy")
+    mes = rules.compute(instance, "mes-add1")
+    result = existing or PoolResult(pool=pool)
+    result.greedy = greedy.to_dict()
+    result.mes = _json_safe(mes.to_dict())
+    result.voters = len(instance.votes)
+    result.invalid_ballots = pool.ballots.filter(is_valid=False).count()
+    result.greedy_satisfied = rules.voters_with_funded_project(instance, greedy.selected)
+    result.mes_satisfied = rules.voters_with_funded_project(instance, mes.selected)
+    result.computed_at = timezone.now()
+    result.status = ResultStatus.COMPUTED
+    _set_history_user(result, acting_user)
+    result.save()
+    return result
+
+
+def _json_safe(value: object) -> object:
+    """Fractions and floats from the engine's explanations as JSON numbers/strings."""
+    from fractions import Fraction
+
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, Fraction):
+        return float(value)
+    return value
+
+
+@transaction.atomic
+def pool_results_publish(*, result: PoolResult, acting_user: User) -> PoolResult:
+    """A clerk approves computed results; publishing is recorded in the result's history."""
+    if not acting_user.has_perm("budget.publish_results"):
+        raise PermissionDenied
+    if result.status == ResultStatus.PUBLISHED:
+        raise ValidationError(_("Wyniki są już opublikowane."), code="published")
+    result.status = ResultStatus.PUBLISHED
+    result.approved_by = acting_user
+    result.published_at = timezone.now()
+    _set_history_user(result, acting_user)
+    result.save()
+    return result
+
+
+def pabulib_export(*, pool: Pool) -> str:
+    return pabulib.dumps(pool_instance(pool=pool))
+
+
+@transaction.atomic
+def pabulib_import(
+    *, edition: Edition, district_id: int | None, text: str, acting_user: User
+) -> Pool:
+    """Load a ``.pb`` election as a pool of ``edition`` (projects and paper-free ballots).
+
+    Used for past editions; a malformed file raises ValidationError and creates nothing.
+    """
+    if not acting_user.has_perm("budget.publish_results"):
+        raise PermissionDenied
+    try:
+        instance = pabulib.loads(text)
+    except pabulib.PabulibError as exc:
+        raise ValidationError(
+            _("Plik .pb jest nieprawidłowy: %(error)s") % {"error": str(exc)}, code="pabulib"
+        ) from exc
+    vote_type = instance.vote_type
+    ballot_type = {
+        "approval": BallotType.APPROVAL,
+        "choose-1": BallotType.APPROVAL,
+        "ordinal": BallotType.ORDINAL,
+        "cumulative": BallotType.CUMULATIVE,
+    }.get(vote_type)
+    if ballot_type is None:
+        raise ValidationError(_("Nieobsługiwany rodzaj głosowania w pliku."), code="vote_type")
+    longest = max((len(v.projects) for v in instance.votes), default=1) or 1
+    max_len = int(instance.meta.get("max_length", "0") or 0) or longest
+    pool = Pool(
+        edition=edition,
+        kind=PoolKind.DISTRICT if district_id else PoolKind.CITY,
+        district_id=district_id,
+        amount=instance.budget,
+        ballot_type=ballot_type,
+        min_choices=1,
+        max_choices=max(max_len, longest),
+        ordinal_points=",".join(str(k) for k in range(max_len, 0, -1)),
+        cumulative_points=int(instance.meta.get("max_sum_points", "0") or 0)
+        or (max((sum(v.points or ()) for v in instance.votes), default=1) or 1),
+    )
+    _set_history_user(pool, acting_user)
+    try:
+        with transaction.atomic():
+            pool.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("Ta pula już istnieje w tej edycji."), code="exists") from exc
+    projects: dict[str, Project] = {}
+    for n, p in enumerate(instance.projects.values(), start=1):
+        projects[p.project_id] = Project.objects.create(
+            pool=pool,
+            number=n,
+            title=(p.name or p.project_id)[:200],
+            description=p.extra.get("description", ""),
+            location=p.extra.get("neighborhood", ""),
+            cost=p.cost,
+            status=ProjectStatus.ACCEPTED,
+            decision_reason=_("Import z pliku pabulib"),
+        )
+    ranks = pool.points_for_ranks()
+    for vote in instance.votes:
+        ballot = Ballot.objects.create(pool=pool, channel=Channel.PAPER)
+        BallotChoice.objects.bulk_create(
+            BallotChoice(
+                ballot=ballot,
+                project=projects[pid],
+                position=i,
+                points=(
+                    vote.points[i - 1]
+                    if vote.points
+                    else (
+                        ranks[i - 1] if ballot_type == BallotType.ORDINAL and i <= len(ranks) else 1
+                    )
+                ),
+            )
+            for i, pid in enumerate(vote.projects, start=1)
+        )
+    return pool

@@ -1,0 +1,46 @@
+"""Celery tasks of the budget: ids in, idempotent, a few lines each."""
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from consultations.budget import actions
+from consultations.budget.models import Pool, PoolResult
+
+
+@shared_task(name="budget.compute_pool_results", autoretry_for=(OSError,), max_retries=3)
+def compute_pool_results(pool_id: int) -> None:
+    pool = Pool.objects.select_related("edition", "district").filter(pk=pool_id).first()
+    if pool is not None:
+        actions.pool_results_compute(pool=pool)
+
+
+@shared_task(name="budget.compute_closed_editions")
+def compute_closed_editions() -> int:
+    """Periodic: compute results of every pool whose voting has closed and has none yet."""
+    pending = Pool.objects.filter(edition__voting_end__lte=timezone.now()).exclude(
+        pk__in=PoolResult.objects.values("pool_id")
+    )
+    count = 0
+    for pool_id in pending.values_list("pk", flat=True):
+        compute_pool_results.delay(pool_id)
+        count += 1
+    return count
+
+
+@shared_task(
+    name="budget.send_receipt", autoretry_for=(OSError,), max_retries=5, retry_backoff=True
+)
+def send_receipt(user_id: int, pool_label: str, receipt_code: str, check_code: str) -> None:
+    """E-mail the voter their receipt and check code, in their language."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return
+    with translation.override(user.preferred_language):
+        message = _(
+            "Dziękujemy za głos w budżecie obywatelskim (%(pool)s).\n"
+            "Kod potwierdzenia udziału: %(receipt)s\nKod sprawdzenia karty: %(check)s\n"
+        ) % {"pool": pool_label, "receipt": receipt_code, "check": check_code}
+        send_mail(_("Potwierdzenie głosu — budżet obywatelski"), message, None, [user.email])

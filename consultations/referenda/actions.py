@@ -1,0 +1,166 @@
+"""Writes on district referenda. Keyword-only, typed; history with the acting user."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.validators import InvalidPesel, parse_pesel
+from accounts.verification import VerificationLevel, has_level
+from consultations.budget.identity import voter_hash
+from consultations.referenda.models import (
+    Answer,
+    Channel,
+    EligibleVoter,
+    Referendum,
+    ReferendumBallot,
+    ReferendumStatus,
+    VoteRegister,
+)
+from consultations.referenda.selectors import verified_residents
+
+
+def _history(obj: object, acting_user: User | None) -> None:
+    obj._history_user = acting_user  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def referendum_open(*, referendum: Referendum, acting_user: User) -> Referendum:
+    """Open voting: snapshot the verified residents of the district as the eligible register."""
+    if not acting_user.has_perm("referenda.manage_referendum"):
+        raise PermissionDenied
+    referendum = Referendum.objects.select_for_update().get(pk=referendum.pk)
+    if referendum.status != ReferendumStatus.DRAFT:
+        raise ValidationError(_("Referendum zostało już otwarte."), code="not_draft")
+    hashes = {
+        voter_hash(pesel)
+        for pesel in verified_residents(district_id=referendum.district_id).values_list(
+            "pesel", flat=True
+        )
+        if pesel
+    }
+    EligibleVoter.objects.bulk_create(
+        (EligibleVoter(referendum=referendum, voter_hash=h) for h in hashes), batch_size=2000
+    )
+    referendum.eligible_count = len(hashes)
+    referendum.status = ReferendumStatus.OPEN
+    referendum.opened_at = timezone.now()
+    _history(referendum, acting_user)
+    referendum.save()
+    return referendum
+
+
+@transaction.atomic
+def referendum_close(*, referendum: Referendum, acting_user: User | None) -> Referendum:
+    """Close voting (a clerk, or the periodic task once ``closes_at`` has passed)."""
+    if acting_user is not None and not acting_user.has_perm("referenda.manage_referendum"):
+        raise PermissionDenied
+    referendum = Referendum.objects.select_for_update().get(pk=referendum.pk)
+    if referendum.status != ReferendumStatus.OPEN:
+        raise ValidationError(_("Referendum nie jest otwarte."), code="not_open")
+    referendum.status = ReferendumStatus.CLOSED
+    _history(referendum, acting_user)
+    referendum.save()
+    return referendum
+
+
+class AlreadyVoted(ValidationError):
+    pass
+
+
+def _record(
+    *, referendum: Referendum, person_hash: str, answer: str, channel: str, entered_by: User | None
+) -> None:
+    if not EligibleVoter.objects.filter(referendum=referendum, voter_hash=person_hash).exists():
+        raise ValidationError(
+            _("Ta osoba nie jest w spisie uprawnionych do głosowania w tym referendum."),
+            code="not_eligible",
+        )
+    try:
+        with transaction.atomic():
+            VoteRegister.objects.create(
+                referendum=referendum,
+                voter_hash=person_hash,
+                channel=channel,
+                entered_by=entered_by,
+            )
+            ReferendumBallot.objects.create(referendum=referendum, answer=answer, channel=channel)
+    except IntegrityError as exc:
+        raise AlreadyVoted(
+            _("Ta osoba już głosowała w tym referendum — drugi głos nie jest liczony."),
+            code="already_voted",
+        ) from exc
+
+
+def referendum_vote(
+    *, referendum: Referendum, user: User, answer: str, now: datetime | None = None
+) -> None:
+    """A verified resident of the district votes online."""
+    if not referendum.voting_open(now):
+        raise ValidationError(_("Głosowanie w tym referendum nie jest otwarte."), code="closed")
+    if not has_level(user, VerificationLevel.RESIDENT, district_id=referendum.district_id) or not (
+        user.pesel
+    ):
+        raise PermissionDenied(_("Głosować mogą zweryfikowani mieszkańcy tej dzielnicy."))
+    if answer not in Answer.values:
+        raise ValidationError(_("Wybierz odpowiedź: Tak albo Nie."), code="answer")
+    _record(
+        referendum=referendum,
+        person_hash=voter_hash(user.pesel),
+        answer=answer,
+        channel=Channel.ONLINE,
+        entered_by=None,
+    )
+
+
+@dataclass(frozen=True)
+class PaperOutcome:
+    accepted: bool
+    message: str = ""
+
+
+def referendum_paper_vote(
+    *, referendum: Referendum, pesel: str, answer: str, acting_user: User
+) -> PaperOutcome:
+    """A clerk enters a paper ballot; ``answer=""`` is an invalid ballot (counted apart)."""
+    if not acting_user.has_perm("referenda.enter_paper_vote"):
+        raise PermissionDenied
+    if referendum.status != ReferendumStatus.OPEN:
+        return PaperOutcome(False, _("Referendum nie jest otwarte."))
+    if answer not in (*Answer.values, ""):
+        return PaperOutcome(False, _("Wybierz odpowiedź: Tak albo Nie."))
+    try:
+        number = parse_pesel(pesel).number
+    except InvalidPesel:
+        return PaperOutcome(False, _("Nieprawidłowy numer PESEL."))
+    try:
+        _record(
+            referendum=referendum,
+            person_hash=voter_hash(number),
+            answer=answer,
+            channel=Channel.PAPER,
+            entered_by=acting_user,
+        )
+    except ValidationError as exc:
+        return PaperOutcome(False, str(exc.message))
+    return PaperOutcome(True)
+
+
+@transaction.atomic
+def referendum_protocol_approve(*, referendum: Referendum, acting_user: User) -> Referendum:
+    if not acting_user.has_perm("referenda.approve_protocol"):
+        raise PermissionDenied
+    referendum = Referendum.objects.select_for_update().get(pk=referendum.pk)
+    if referendum.status != ReferendumStatus.CLOSED:
+        raise ValidationError(_("Protokół zatwierdza się po zamknięciu głosowania."), code="open")
+    if referendum.protocol_approved_at:
+        raise ValidationError(_("Protokół jest już zatwierdzony."), code="approved")
+    referendum.protocol_approved_by = acting_user
+    referendum.protocol_approved_at = timezone.now()
+    _history(referendum, acting_user)
+    referendum.save()
+    return referendum

@@ -1,0 +1,12 @@
+"""Public account pages for the axe harness (signed-in pages: tests/accounts/test_a11y.py)."""
+
+
+def pages() -> list[str]:
+    return [
+        "/moje-konto/aktywuj/",
+        "/konto/login/",
+        "/konto/signup/",
+        "/konto/password/reset/",
+        "/konto/password/reset/done/",
+        "/konto/confirm-email/",
+    ]

@@ -1,0 +1,86 @@
+"""Axe on the signed-in Karta pages (my card with and without form errors, analytics), pl+en."""
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.accessibility.browser import axe_violations, describe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: Any) -> None:
+    from districts.actions import districts_load_reference
+
+    districts_load_reference()
+
+
+def _signed_in_page(browser: Any, live_server: Any, user: Any) -> Any:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_my_card_pages_have_no_axe_violations(browser: Any, live_server: Any, prefix: str) -> None:
+    from karta import actions
+    from tests.karta.factories import ApprovedApplicationFactory
+
+    status = ApprovedApplicationFactory()
+    actions.card_issue(holder=status.user, carrier="mobile", acting_user=status.user)
+    context, page = _signed_in_page(browser, live_server, status.user)
+    failures = []
+    try:
+        page.goto(f"{live_server.url}{prefix}/karta-krakowska/moja-karta/")
+        failures += axe_violations(page)
+        # the upload form with an error: a disguised executable
+        page.set_input_files(
+            "#id_document",
+            files=[{"name": "pit.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00evil"}],
+        )
+        page.locator("form:has(#id_document) button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary").count() == 1
+        assert page.locator("#id_document[aria-invalid=true]").count() == 1
+        failures += axe_violations(page)
+    finally:
+        context.close()
+    assert failures == [], describe(failures)
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_analytics_page_has_no_axe_violations(browser: Any, live_server: Any, prefix: str) -> None:
+    from django.contrib.auth.models import Permission
+
+    from tests.accounts.factories import UserFactory
+    from tests.karta.factories import OfferFactory
+    from tests.karta.test_views import _events
+
+    analyst = UserFactory(is_staff=True)
+    analyst.user_permissions.add(Permission.objects.get(codename="view_analytics"))
+    offer = OfferFactory(title="Wstęp (a11y)")
+    _events(offer, 12)
+    context, page = _signed_in_page(browser, live_server, analyst)
+    try:
+        page.goto(
+            f"{live_server.url}{prefix}/karta-krakowska/analityka/?offer={offer.pk}&new_percent=30"
+        )
+        violations = axe_violations(page)
+        page.goto(f"{live_server.url}{prefix}/karta-krakowska/analityka/?offer=abc")
+        violations += axe_violations(page)
+    finally:
+        context.close()
+    assert violations == [], describe(violations)
