@@ -5,18 +5,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-# Flags for a closed network and a root user (see the machine notes in the README).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# One launch recipe for the app's scanner and the tests (closed network, root user).
+from accessibility.scanner import CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS
 
 
 @contextmanager
