@@ -341,7 +341,7 @@ class DefinitionForm(forms.Form):
     def mark_accessibility(self) -> None:
         """``aria-describedby`` for help and errors and ``aria-invalid`` on invalid fields.
 
-        Ids follow accounts/includes/field.html: ``<id>_helptext`` and ``<id>_error``. Radio and
+        Ids follow includes/form_field.html: ``<id>_helptext`` and ``<id>_error``. Radio and
         checkbox groups carry them on their fieldset instead (see the template).
         """
         for name, form_field in self.fields.items():
