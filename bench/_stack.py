@@ -43,6 +43,45 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
 
 
+def create_database(postgres: PostgresServer, name: str = "krakow") -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres", "-qc",
+         f"CREATE DATABASE {name}"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+@contextmanager
+def django_on_postgres(
+    *, redis_url: str = "redis://127.0.0.1:1/0", **extra_env: str
+) -> Iterator[PostgresServer]:
+    """Set Django up in this process on a fresh, migrated throw-away PostgreSQL.
+
+    For benchmarks that call actions and selectors directly (no HTTP). The settings are
+    production's, so what is measured is what runs in production.
+    """
+    postgres = PostgresServer().start()
+    try:
+        create_database(postgres)
+        os.environ.update(
+            {
+                **production_env(postgres.url(), redis_url),
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "DEMO_MODE": "false",
+                **extra_env,
+            }
+        )
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        yield postgres
+    finally:
+        postgres.stop()
+
+
 @contextmanager
 def running_stack(*, workers: int = 4, threads: int = 1) -> Iterator[tuple[str, dict[str, str]]]:
     """Yield (base_url, env) of a migrated, seeded portal served by gunicorn."""
@@ -50,21 +89,7 @@ def running_stack(*, workers: int = 4, threads: int = 1) -> Iterator[tuple[str, 
     redis = RedisServer().start()
     gunicorn = None
     try:
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(postgres.port),
-                "-U",
-                "postgres",
-                "-qc",
-                "CREATE DATABASE krakow",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        create_database(postgres)
         env = production_env(postgres.url(), redis.url())
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
