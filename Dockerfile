@@ -16,7 +16,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY --chown=portal:portal . .
 # Build-time values only: collectstatic and compilemessages touch neither database nor Redis.
 RUN SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
-    REDIS_URL=redis://localhost PERSONAL_DATA_HASH_KEY=build \
+    REDIS_URL=redis://localhost PERSONAL_DATA_HASH_KEY=build KARTA_SIGNING_KEYS='{"build": ""}' \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     sh -c 'python manage.py collectstatic --noinput && python manage.py compilemessages --ignore ".venv/*"' \
  && mkdir -p /app/var/private && chown -R portal:portal /app/var

@@ -35,6 +35,7 @@ from accessibility.models import (
     Scan,
     ScanStatus,
     ScanViolation,
+    SiteKind,
     Statement,
     TaskStatus,
     Website,
@@ -225,6 +226,49 @@ def scan_request(*, website: Website, url: str | None = None, acting_user: User)
         scan.save()
         enqueue_after_commit(scan_run, scan.pk)
     return scan
+
+
+#: The portal's own entry in the website registry: the periodic scan's trend lives here.
+PORTAL_WEBSITE_SLUG = "portal"
+
+
+@transaction.atomic
+def portal_scan_schedule(*, base_url: str, paths: list[str], run_key: str) -> list[int]:
+    """Queue one scan per public page of the portal for the periodic run ``run_key``.
+
+    Idempotent: a page already scanned (or queued) in this run is not queued again; returns
+    the ids of this run's scans still waiting, so a redelivered task resumes where it stopped.
+    """
+    if not base_url.startswith(("http://", "https://")):
+        raise ValidationError(_("Adres musi zaczynać się od http:// lub https://."), code="url")
+    if not run_key or len(run_key) > 40:
+        raise ValidationError(_("Nieprawidłowy identyfikator przebiegu."), code="run_key")
+    base = base_url.rstrip("/")
+    website = Website.objects.filter(slug=PORTAL_WEBSITE_SLUG).first()
+    if website is None:
+        website = Website(
+            slug=PORTAL_WEBSITE_SLUG,
+            name="Portal „Miasto bliżej mieszkańców”",
+            url=f"{base}/",
+            kind=SiteKind.WEBSITE,
+        )
+        _history(website, None)
+        website.save()
+    for path in paths:
+        url = f"{base}{path}"
+        if not Scan.objects.filter(website=website, url=url, run_key=run_key).exists():
+            scan = Scan(website=website, url=url, run_key=run_key)
+            _history(scan, None)
+            try:
+                with transaction.atomic():
+                    scan.save()
+            except IntegrityError:
+                pass  # a concurrent run queued the same page: the constraint keeps one
+    return list(
+        Scan.objects.filter(website=website, run_key=run_key, status=ScanStatus.QUEUED).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def summarise_violations(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:

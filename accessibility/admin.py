@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from accessibility.models import (
     DigitalAudit,
     RemediationTask,
     RequestStatus,
+    Requirement,
     Scan,
     ScanViolation,
     Statement,
@@ -29,8 +31,25 @@ from accessibility.models import (
 )
 
 
+class AuditItemFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """An audit assesses every requirement of the checklist exactly once (as the action)."""
+
+    def clean(self) -> None:
+        super().clean()
+        assessed = sorted(
+            form.cleaned_data["requirement"]
+            for form in self.forms
+            if form.cleaned_data.get("requirement") and not form.cleaned_data.get("DELETE")
+        )
+        if assessed != sorted(Requirement.values):
+            raise ValidationError(
+                gettext("Audyt musi ocenić każde wymaganie z listy dokładnie raz.")
+            )
+
+
 class AuditItemInline(admin.TabularInline):  # type: ignore[type-arg]
     model = AuditItem
+    formset = AuditItemFormSet
     extra = 0
 
 
@@ -115,7 +134,14 @@ class ScanViolationInline(admin.TabularInline):  # type: ignore[type-arg]
 class ScanAdmin(SimpleHistoryAdmin):
     list_display = ["url", "website", "status", "requested_at", "violation_count"]
     list_filter = ["status", "website"]
-    readonly_fields = ["status", "finished_at", "violation_count", "error", "requested_by"]
+    readonly_fields = [
+        "status",
+        "finished_at",
+        "violation_count",
+        "error",
+        "requested_by",
+        "run_key",
+    ]
     inlines = [ScanViolationInline]
 
 

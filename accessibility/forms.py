@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accessibility.models import RequestKind
@@ -38,6 +39,8 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         autocomplete = {"name": "name", "email": "email", "phone": "tel"}
         for name, field in self.fields.items():
+            if not field.required:
+                field.label = format_lazy("{} ({})", field.label, _("opcjonalnie"))
             if name in autocomplete:
                 field.widget.attrs["autocomplete"] = autocomplete[name]
             if field.help_text:

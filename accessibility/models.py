@@ -364,6 +364,9 @@ class Scan(models.Model):
         related_name="+",
         verbose_name=_("zlecił"),
     )
+    # The periodic scan's run ("nightly-2026-11-24"): one scan per page per run, so a beat
+    # that fires twice, or a redelivered task, never scans a page twice in one night.
+    run_key = models.CharField(_("przebieg okresowy"), max_length=40, blank=True, default="")
 
     history = HistoricalRecords()
 
@@ -375,6 +378,11 @@ class Scan(models.Model):
             models.CheckConstraint(
                 condition=Q(status="queued") | Q(finished_at__isnull=False),
                 name="a11y_scan_finished_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["website", "url", "run_key"],
+                condition=~Q(run_key=""),
+                name="a11y_one_scan_per_page_per_run",
             ),
         ]
 
@@ -419,21 +427,37 @@ class ComplianceStatus(models.TextChoices):
 
 
 class Statement(models.Model):
-    """The accessibility statement's editable data; one row (pk 1), edited by clerks."""
+    """The accessibility statement's editable data; one row (pk 1), edited by clerks.
+
+    The contact e-mail and phone are settings (``ACCESSIBILITY_CONTACT_EMAIL``,
+    ``ACCESSIBILITY_CONTACT_PHONE``), set per deployment, not rows a demo could overwrite.
+    """
 
     entity = models.CharField(_("podmiot publiczny"), max_length=200)
     site_url = models.URLField(_("adres strony"))
     published_on = models.DateField(_("data publikacji strony"))
     updated_on = models.DateField(_("data ostatniej istotnej aktualizacji"))
     status = models.CharField(_("status zgodności"), max_length=8, choices=ComplianceStatus.choices)
-    non_compliance = models.TextField(_("treści niedostępne i wyłączenia"), blank=True)
+    non_compliance = models.TextField(_("treści niedostępne"), blank=True)
+    exemptions = models.TextField(
+        _("wyłączenia"),
+        blank=True,
+        help_text=_("Treści wyłączone z obowiązku (art. 3 ust. 4 ustawy) wraz z uzasadnieniem."),
+    )
+    burden_analysis_url = models.URLField(
+        _("wynik analizy nadmiernego obciążenia"),
+        blank=True,
+        help_text=_("Link do analizy (art. 8 ustawy); pusty, gdy podmiot się na nią nie powołuje."),
+    )
     prepared_on = models.DateField(_("data sporządzenia deklaracji"))
     reviewed_on = models.DateField(_("data ostatniego przeglądu"))
-    assessment = models.CharField(_("sposób oceny"), max_length=200)
-    auditor = models.CharField(_("audytor"), max_length=200, blank=True)
+    auditor = models.CharField(
+        _("audytor zewnętrzny"),
+        max_length=200,
+        blank=True,
+        help_text=_("Pusty, gdy deklarację sporządzono na podstawie samooceny."),
+    )
     contact_person = models.CharField(_("osoba kontaktowa"), max_length=200)
-    email = models.EmailField(_("adres e-mail"))
-    phone = models.CharField(_("telefon"), max_length=30)
     apps_info = models.TextField(_("aplikacje mobilne"), blank=True)
 
     history = HistoricalRecords()

@@ -143,23 +143,26 @@ def load_bip(*, Website: Any, DigitalAudit: Any) -> None:  # noqa: N803
 
 
 def load_statement(*, Statement: Any) -> None:  # noqa: N803
+    # The data migration passes the historical model (which still had the e-mail, phone and
+    # assessment columns); later code passes today's model: give each only its own fields.
+    fields = {field.name for field in Statement._meta.get_fields()}
+    defaults = {
+        "entity": "Gmina Miejska Kraków — Urząd Miasta Krakowa",
+        "site_url": "https://portal.krakow.example/",
+        "published_on": date(2026, 1, 1),
+        "updated_on": date(2026, 1, 1),
+        "status": "partial",
+        "non_compliance": "",
+        "prepared_on": date(2026, 1, 1),
+        "reviewed_on": date(2026, 1, 1),
+        "assessment": "samoocena przeprowadzona przez podmiot publiczny",
+        "auditor": "",
+        "contact_person": "Koordynator do spraw dostępności",
+        "email": "dostepnosc@krakow.example",
+        "phone": "+48 12 000 00 00",
+    }
     Statement.objects.get_or_create(
-        pk=1,
-        defaults={
-            "entity": "Gmina Miejska Kraków — Urząd Miasta Krakowa",
-            "site_url": "https://portal.krakow.example/",
-            "published_on": date(2026, 1, 1),
-            "updated_on": date(2026, 1, 1),
-            "status": "partial",
-            "non_compliance": "",
-            "prepared_on": date(2026, 1, 1),
-            "reviewed_on": date(2026, 1, 1),
-            "assessment": "samoocena przeprowadzona przez podmiot publiczny",
-            "auditor": "",
-            "contact_person": "Koordynator do spraw dostępności",
-            "email": "dostepnosc@krakow.example",
-            "phone": "+48 12 000 00 00",
-        },
+        pk=1, defaults={name: value for name, value in defaults.items() if name in fields}
     )
 
 

@@ -1,6 +1,7 @@
 """Public accessibility pages: the programme's progress, buildings, the schedule, websites with
 their audits and scan trend, the accessibility statement and the request / complaint form."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accessibility import actions, selectors
+from accessibility.charts import trend_svg
 from accessibility.forms import RequestForm
 
 
@@ -66,7 +68,25 @@ def website_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for audit in selectors.website_audits(website)
     ]
     trend = selectors.website_trend(website)
-    latest = trend[-1] if trend else None
+    latest_run = selectors.latest_run(website)
+    chart = None
+    if trend:
+        chart = trend_svg(
+            labels=[point.day.strftime("%d.%m") for point in trend],
+            values=[point.violations for point in trend],
+            title=_("Liczba naruszeń WCAG znalezionych przez automatyczne skany, dzień po dniu"),
+            description=_(
+                "Od %(first)s do %(last)s: %(start)s naruszeń pierwszego dnia, %(end)s ostatniego. "
+                "Dokładne liczby są w tabeli pod wykresem."
+            )
+            % {
+                "first": trend[0].day.strftime("%d.%m.%Y"),
+                "last": trend[-1].day.strftime("%d.%m.%Y"),
+                "start": trend[0].violations,
+                "end": trend[-1].violations,
+            },
+            id_prefix="trend-chart",
+        )
     return render(
         request,
         "accessibility/website.html",
@@ -74,8 +94,9 @@ def website_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "website": website,
             "audits": audits,
             "trend": trend,
-            "latest": latest,
-            "latest_by_criterion": selectors.violations_by_criterion(latest) if latest else [],
+            "chart": chart,
+            "latest_run": latest_run,
+            "latest_by_criterion": selectors.violations_by_criterion(latest_run),
         },
     )
 
@@ -84,14 +105,15 @@ def statement(request: HttpRequest) -> HttpResponse:
     data = selectors.statement()
     if data is None:
         raise Http404
-    buildings = list(selectors.building_list())
     return render(
         request,
         "accessibility/statement.html",
         {
             "statement": data,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
             "latest_scans": selectors.latest_scans(),
-            "buildings": buildings,
+            "buildings": selectors.buildings_with_latest_audit(),
             "progress": selectors.progress(),
         },
     )

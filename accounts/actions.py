@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import (
+    CURRENT_CONSENT_VERSIONS,
     ActivationCode,
     ApiToken,
     AssistedAct,
@@ -26,6 +27,7 @@ from accounts.models import (
     IdentityDocument,
     NotificationPreference,
     NotificationTopic,
+    PeselLookup,
     Role,
     RoleAssignment,
     TrainingSession,
@@ -300,6 +302,10 @@ def api_token_revoke(*, token: ApiToken, acting_user: User) -> None:
 # --- consent log -----------------------------------------------------------------------------
 
 
+def terms_required_message() -> str:
+    return _("Aby założyć konto, zaakceptuj regulamin i informację o ochronie danych.")
+
+
 def consent_record(
     *,
     user: User,
@@ -319,6 +325,52 @@ def consent_record(
         version=version,
         recorded_by=acting_user,
     )
+
+
+def terms_acceptance_record(
+    *, user: User, channel: str, acting_user: User | None
+) -> list[ConsentRecord]:
+    """Log that ``user`` accepted the portal terms and read the privacy notice, in their
+    current versions (online sign-up, claiming an assisted account, or on paper at the office)."""
+    return [
+        consent_record(
+            user=user,
+            kind=kind,
+            channel=channel,
+            acting_user=acting_user,
+            version=CURRENT_CONSENT_VERSIONS[kind],
+        )
+        for kind in (ConsentKind.TERMS, ConsentKind.PRIVACY)
+    ]
+
+
+# --- PESEL lookup by clerks ------------------------------------------------------------------
+
+
+@transaction.atomic
+def pesel_lookup(*, pesel: str, purpose: str, acting_user: User) -> User | None:
+    """A clerk looks a person up by exact PESEL; every lookup is logged (who, when, why, whom).
+
+    Raises PermissionError without the ``accounts.view_user`` permission and ValidationError
+    (keyed by field) for a malformed number or a missing purpose; nothing is logged then.
+    """
+    if not (acting_user.is_active and acting_user.has_perm("accounts.view_user")):
+        raise PermissionError("accounts.view_user required")
+    errors: dict[str, list[str]] = {}
+    try:
+        number = parse_pesel(pesel).number
+    except InvalidPesel as exc:
+        errors["pesel"] = [_pesel_error(exc.code)]
+    purpose = (purpose or "").strip()
+    if not purpose:
+        errors["purpose"] = [_("Podaj cel wyszukania, np. numer sprawy.")]
+    elif len(purpose) > 200:
+        errors["purpose"] = [_("Najwyżej 200 znaków.")]
+    if errors:
+        raise ValidationError(errors)
+    found = User.objects.filter(pesel=number, anonymised_at__isnull=True).first()
+    PeselLookup.objects.create(clerk=acting_user, purpose=purpose, found=found)
+    return found
 
 
 # --- GDPR deletion ---------------------------------------------------------------------------
@@ -387,6 +439,28 @@ def assisted_act_record(
     return AssistedAct.objects.create(
         assistant=assistant, resident=resident, kind=kind, description=description[:300]
     )
+
+
+@transaction.atomic
+def assisted_profile_update(*, assistant: User, resident: User, **changes: Any) -> User:
+    """An assistant corrects a resident's profile at the office (same rules as the resident's
+    own edits); the act is recorded with the names of the changed fields, never their values."""
+    _require_assistant(assistant)
+    if assistant.pk == resident.pk:
+        raise ValidationError(_("Asystent nie może działać we własnym imieniu."))
+    if changes.get("pesel", None) in ("", None):
+        changes.pop("pesel", None)  # an empty PESEL field on the office form means "unchanged"
+    before = {field: getattr(resident, field) for field in changes}
+    profile_update(user=resident, acting_user=assistant, **changes)
+    changed = sorted(field for field in changes if getattr(resident, field) != before[field])
+    if changed:
+        assisted_act_record(
+            assistant=assistant,
+            resident=resident,
+            kind="profile_update",
+            description=", ".join(changed),
+        )
+    return resident
 
 
 def _new_activation_code() -> str:
@@ -462,15 +536,18 @@ def assisted_resident_register(
         channel=ConsentChannel.PAPER,
         acting_user=assistant,
     )
+    # The paper form carries the portal terms and the privacy notice in their current versions.
+    terms_acceptance_record(user=resident, channel=ConsentChannel.PAPER, acting_user=assistant)
     assisted_act_record(assistant=assistant, resident=resident, kind="register")
     code = activation_code_issue(user=resident, acting_user=assistant)
     return resident, code
 
 
 @transaction.atomic
-def account_claim(*, code: str, email: str, password: str) -> User:
-    """The resident claims an assisted account with the letter's code, an e-mail and a password.
-    The e-mail still has to be confirmed (allauth sends the message)."""
+def account_claim(*, code: str, email: str, password: str, accept_terms: bool) -> User:
+    """The resident claims an assisted account with the letter's code, an e-mail and a password,
+    accepting the portal terms online. The e-mail still has to be confirmed (allauth sends the
+    message)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.password_validation import validate_password
 
@@ -496,6 +573,8 @@ def account_claim(*, code: str, email: str, password: str) -> User:
         validate_password(password, user)
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
+    if not accept_terms:
+        errors["accept_terms"] = [terms_required_message()]
     if errors:
         raise ValidationError(errors)
     user.email = email
@@ -505,9 +584,7 @@ def account_claim(*, code: str, email: str, password: str) -> User:
     EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
     row.used_at = timezone.now()
     row.save(update_fields=["used_at"])
-    consent_record(
-        user=user, kind=ConsentKind.TERMS, channel=ConsentChannel.ONLINE, acting_user=user
-    )
+    terms_acceptance_record(user=user, channel=ConsentChannel.ONLINE, acting_user=user)
     return user
 
 

@@ -4,9 +4,19 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import DigestFrequency, NotificationTopic, TrainingSession
+from accounts.models import (
+    CURRENT_CONSENT_VERSIONS,
+    ConsentChannel,
+    DigestFrequency,
+    NotificationTopic,
+    TrainingSession,
+    User,
+)
 from districts.models import District
 
 
@@ -31,6 +41,45 @@ class AccessibleForm(forms.Form):
                 if self.fields[name].help_text:
                     ids.append(f"{bound.auto_id}_helptext")
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+def _terms_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_(
+            "Akceptuję regulamin portalu i potwierdzam, że zapoznałem(-am) się z informacją "
+            "o przetwarzaniu danych osobowych."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Aby założyć konto, zaakceptuj regulamin i informację o ochronie danych.")
+        },
+    )
+
+
+def _terms_help_text() -> str:
+    return format_html(
+        '<a href="{}">{}</a> ({} {})',
+        reverse("accounts:terms"),
+        _("Regulamin portalu i informacja o ochronie danych"),
+        _("wersja"),
+        CURRENT_CONSENT_VERSIONS["terms"],
+    )
+
+
+class SignupConsentForm(forms.Form):
+    """Extra fields of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): acceptance of the
+    current terms and privacy notice, logged in the consent log when the account is created."""
+
+    accept_terms = _terms_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].help_text = _terms_help_text()
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        from accounts.actions import terms_acceptance_record
+
+        terms_acceptance_record(user=user, channel=ConsentChannel.ONLINE, acting_user=user)
 
 
 class ProfileForm(AccessibleForm):
@@ -118,6 +167,50 @@ class AssistedRegisterForm(AccessibleForm):
     )
 
 
+class AssistedProfileForm(AccessibleForm):
+    """What an assistant may correct for a resident at the office."""
+
+    first_name = forms.CharField(label=_("Imię"), max_length=150)
+    last_name = forms.CharField(label=_("Nazwisko"), max_length=150)
+    pesel = forms.CharField(
+        label=_("Nowy PESEL (opcjonalnie)"),
+        max_length=11,
+        required=False,
+        help_text=_("Pozostaw puste, aby nie zmieniać zapisanego numeru."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    street_address = forms.CharField(label=_("Ulica i numer"), max_length=200, required=False)
+    postal_code = forms.CharField(
+        label=_("Kod pocztowy"),
+        max_length=6,
+        required=False,
+        help_text=_("Krakowski kod pocztowy: 30-xxx lub 31-xxx."),
+    )
+    district = forms.ModelChoiceField(
+        label=_("Dzielnica"),
+        queryset=District.objects.order_by("number"),
+        required=False,
+        empty_label=_("— wybierz —"),
+        help_text=_("Zmiana adresu lub dzielnicy cofa weryfikację zamieszkania."),
+    )
+    phone = forms.CharField(label=_("Telefon (opcjonalnie)"), max_length=20, required=False)
+
+
+class PeselSearchForm(AccessibleForm):
+    """The clerk's PESEL search: sent in the body of a POST, never in a URL."""
+
+    pesel = forms.CharField(
+        label=_("PESEL"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    purpose = forms.CharField(
+        label=_("Cel wyszukania"),
+        max_length=200,
+        help_text=_("Np. numer sprawy. Każde wyszukanie jest zapisywane w rejestrze."),
+    )
+
+
 class ClaimForm(AccessibleForm):
     code = forms.CharField(
         label=_("Kod z listu aktywacyjnego"),
@@ -130,6 +223,11 @@ class ClaimForm(AccessibleForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Co najmniej 12 znaków."),
     )
+    accept_terms = _terms_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].help_text = _terms_help_text()
 
 
 class AssistedTrainingForm(AccessibleForm):

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -158,7 +158,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("użytkownik")
         verbose_name_plural = _("użytkownicy")
         constraints = [
+            # Also the index behind every e-mail lookup: claims, the admin's exact e-mail search.
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+        indexes = [
+            # The admin's name search matches whole names case-insensitively through these.
+            models.Index(Upper("last_name"), name="accounts_user_last_name_ci"),
+            models.Index(Upper("first_name"), name="accounts_user_first_name_ci"),
         ]
 
     def __str__(self) -> str:
@@ -330,6 +336,11 @@ class ConsentKind(models.TextChoices):
     NEWSLETTER = "newsletter", _("powiadomienia e-mail")
 
 
+#: The versions of the texts a resident accepts now (shown on the terms page, stored with each
+#: consent). A new version of a text gets a new identifier here; old consents keep theirs.
+CURRENT_CONSENT_VERSIONS = {"terms": "2026-11", "privacy": "2026-11"}
+
+
 class ConsentChannel(models.TextChoices):
     ONLINE = "online", _("w portalu")
     PAPER = "paper", _("na papierze w urzędzie")
@@ -360,6 +371,19 @@ class ConsentRecord(models.Model):
         return f"{self.get_kind_display()} ({self.recorded_at:%Y-%m-%d})"
 
 
+PROFILE_FIELD_NAMES = frozenset(
+    ("first_name", "last_name", "pesel", "street_address", "postal_code", "district", "phone")
+)
+
+#: Labels of the kinds of assisted acts accounts records; other apps' kinds show as given.
+ASSISTED_ACT_KINDS = {
+    "register": _("założenie konta"),
+    "activation_letter": _("wydruk listu aktywacyjnego"),
+    "profile_update": _("poprawienie danych"),
+    "training_signup": _("zapis na szkolenie"),
+}
+
+
 class AssistedAct(models.Model):
     """Something an assistant did for a resident at the office (R-ACC-5): who, for whom, what."""
 
@@ -386,6 +410,53 @@ class AssistedAct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def summary(self) -> str:
+        """The act in words: its kind's label and, for profile corrections, the fields' names."""
+        label = str(ASSISTED_ACT_KINDS.get(self.kind, self.kind))
+        detail = self.description
+        if self.kind == "profile_update" and detail:
+            labels = {
+                field.name: str(field.verbose_name)
+                for field in User._meta.concrete_fields
+                if field.name in PROFILE_FIELD_NAMES
+            }
+            detail = ", ".join(labels.get(name.strip(), name.strip()) for name in detail.split(","))
+        return f"{label} ({detail})" if detail else label
+
+
+class PeselLookup(models.Model):
+    """Audit log of clerks' searches by PESEL: who searched, when, why and whom it found.
+
+    The searched number itself is not stored (the log must not become a copy of the register).
+    """
+
+    clerk = models.ForeignKey(
+        User,
+        verbose_name=_("wyszukujący"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pesel_lookups_done",
+    )
+    purpose = models.CharField(_("cel wyszukania"), max_length=200)
+    found = models.ForeignKey(
+        User,
+        verbose_name=_("znaleziona osoba"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pesel_lookups",
+    )
+    performed_at = models.DateTimeField(_("wyszukano"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("wyszukanie po numerze PESEL")
+        verbose_name_plural = _("rejestr wyszukiwań po numerze PESEL")
+        ordering = ["-performed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.clerk} ({self.performed_at:%Y-%m-%d %H:%M})"
 
 
 class ActivationCode(models.Model):

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from accounts.models import (
     ApiToken,
+    AssistedAct,
     ConsentRecord,
     NotificationPreference,
+    PeselLookup,
     TrainingSession,
     TrainingSignup,
     User,
@@ -30,6 +32,15 @@ def upcoming_trainings() -> QuerySet[TrainingSession]:
 
 def user_training_session_ids(*, user: User) -> set[int]:
     return set(TrainingSignup.objects.filter(user=user).values_list("session_id", flat=True))
+
+
+def assisted_acts_for(*, resident: User) -> QuerySet[AssistedAct]:
+    """What assistants did for ``resident``, newest first, with the assistant loaded."""
+    return (
+        AssistedAct.objects.filter(resident=resident)
+        .select_related("assistant")
+        .order_by("-created_at")
+    )
 
 
 def own_personal_data(*, user: User) -> dict[str, Any]:
@@ -67,12 +78,22 @@ def own_personal_data(*, user: User) -> dict[str, Any]:
         "consents": [
             {
                 "kind": consent.kind,
+                "text": str(consent.get_kind_display()),
                 "version": consent.version,
                 "given": consent.given,
                 "channel": consent.channel,
                 "recorded_at": consent.recorded_at.isoformat(),
             }
-            for consent in ConsentRecord.objects.filter(user=user)
+            for consent in ConsentRecord.objects.filter(user=user).order_by("recorded_at", "pk")
+        ],
+        "assisted_acts": [
+            {"kind": act.kind, "description": act.description, "at": act.created_at.isoformat()}
+            for act in AssistedAct.objects.filter(resident=user).order_by("created_at", "pk")
+        ],
+        # Who looked the person up by PESEL is recorded; the export says when and why.
+        "pesel_lookups": [
+            {"at": lookup.performed_at.isoformat(), "purpose": lookup.purpose}
+            for lookup in PeselLookup.objects.filter(found=user).order_by("performed_at", "pk")
         ],
         "api_tokens": [
             {

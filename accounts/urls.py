@@ -15,9 +15,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("szkolenia/", views.trainings, name="trainings"),
     path("szkolenia/<int:pk>/zapisz/", views.training_signup, name="training_signup"),
     path("aktywuj/", views.claim, name="claim"),
+    path("regulamin-i-prywatnosc/", views.terms, name="terms"),
     path("asystent/nowy-mieszkaniec/", views.assisted_register, name="assisted_register"),
     path(
         "asystent/mieszkaniec/<uuid:public_id>/", views.assisted_resident, name="assisted_resident"
+    ),
+    path(
+        "asystent/mieszkaniec/<uuid:public_id>/dane/",
+        views.assisted_resident_edit,
+        name="assisted_resident_edit",
     ),
     path(
         "asystent/mieszkaniec/<uuid:public_id>/list/",

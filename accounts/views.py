@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import actions, selectors
 from accounts.forms import (
+    AssistedProfileForm,
     AssistedRegisterForm,
     AssistedTrainingForm,
     ClaimForm,
@@ -27,7 +28,13 @@ from accounts.forms import (
     TokenForm,
     apply_action_errors,
 )
-from accounts.models import ApiToken, AssistedAct, TrainingSession, User
+from accounts.models import (
+    CURRENT_CONSENT_VERSIONS,
+    ApiToken,
+    AssistedAct,
+    TrainingSession,
+    User,
+)
 from accounts.permissions import is_assistant
 from accounts.registry import dashboard_panels
 from accounts.verification import verification_level
@@ -48,6 +55,12 @@ def _reauth_expired(request: HttpRequest) -> bool:
     """A POST after the re-authentication window: start again from the page (its GET asks to
     re-authenticate) instead of letting allauth stash a body that holds personal data."""
     return is_reauthentication_required(request, app="")
+
+
+@require_http_methods(["GET"])
+def terms(request: HttpRequest) -> HttpResponse:
+    """The portal terms and the privacy notice (GDPR art. 13), in the versions accepted now."""
+    return render(request, "accounts/terms.html", {"versions": CURRENT_CONSENT_VERSIONS})
 
 
 @login_required
@@ -296,6 +309,44 @@ def assisted_resident(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "accounts/assisted_resident.html",
+        {
+            "resident": resident,
+            "form": form,
+            "acts": selectors.assisted_acts_for(resident=resident)[:20],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assisted_resident_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """An assistant corrects the resident's details at the office; the act is recorded."""
+    assistant = _assistant(request)
+    resident = _assisted_resident(assistant, public_id)
+    initial = {
+        "first_name": resident.first_name,
+        "last_name": resident.last_name,
+        "street_address": resident.street_address,
+        "postal_code": resident.postal_code,
+        "district": resident.district,
+        "phone": resident.phone,
+    }
+    form = AssistedProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.assisted_profile_update(
+                assistant=assistant, resident=resident, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_action_errors(form, exc)
+        else:
+            messages.success(request, _("Zapisano dane mieszkańca."))
+            return redirect("accounts:assisted_resident", public_id=resident.public_id)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "accounts/assisted_resident_edit.html",
         {"resident": resident, "form": form},
         status=status,
     )

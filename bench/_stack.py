@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,11 +18,28 @@ sys.path.insert(0, str(ROOT))
 from tests.servers import PostgresServer, RedisServer, free_port  # noqa: E402
 
 
+def _bench_signing_keys() -> str:
+    """A throw-away Karta QR signing key (production settings require KARTA_SIGNING_KEYS)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return json.dumps({"bench": pem.decode("ascii")})
+
+
+BENCH_SIGNING_KEYS = _bench_signing_keys()
+
+
 def production_env(database_url: str, redis_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "bench-only-" + "k" * 50,
+        "KARTA_SIGNING_KEYS": BENCH_SIGNING_KEYS,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

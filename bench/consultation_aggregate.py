@@ -3,7 +3,8 @@
 
     python bench/consultation_aggregate.py [--responses 100000]
 
-Starts a throw-away PostgreSQL, migrates, stores the population structure (18 districts × 6 age
+Runs in-process Django under production settings on a fresh migrated throw-away PostgreSQL
+(``bench/_stack.django_on_postgres``), stores the population structure (18 districts × 6 age
 bands × 2 sexes) and the responses (generated in SQL, skewed towards women and older residents
 so the weighting has work to do), then runs ``consultations.aggregate_survey`` as Celery runs it
 (``apply``) and prints the time; target < 5 s on this machine (2 cores).
@@ -12,8 +13,6 @@ so the weighting has work to do), then runs ``consultations.aggregate_survey`` a
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresServer  # noqa: E402
+from bench._stack import django_on_postgres  # noqa: E402
 
 BANDS = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 RUNS = 3
@@ -50,44 +49,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--responses", type=int, default=100_000)
     args = parser.parse_args()
-    postgres = PostgresServer().start()
-    try:
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(postgres.port),
-                "-U",
-                "postgres",
-                "-qc",
-                "CREATE DATABASE krakow",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "config.settings.production",
-                "SECRET_KEY": "bench-only-" + "k" * 50,
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "DATABASE_URL": postgres.url(),
-                "REDIS_URL": "redis://127.0.0.1:1/0",
-                "PERSONAL_DATA_HASH_KEY": "bench-only-hash-key-" + "h" * 20,
-                "LOG_LEVEL": "WARNING",
-            }
-        )
-        import django
-
-        django.setup()
+    with django_on_postgres():
         from datetime import timedelta
 
-        from django.core.management import call_command
         from django.db import connection
         from django.utils import timezone
 
-        call_command("migrate", verbosity=0)
         from accounts.models import Department, User
         from consultations.models import PopulationCell, Survey, SurveyAggregate, SurveyQuestion
         from consultations.tasks import aggregate_survey_task
@@ -176,12 +143,11 @@ def main() -> None:
         print(
             f"aggregate_survey task, {args.responses:,} responses × {len(keys)} questions: "
             f"best {min(timings):.2f} s, median {sorted(timings)[len(timings) // 2]:.2f} s (target < 5 s); "
-            f"raking converged={raking['converged']} in {raking['iterations']} iterations, "
+            f"raking converged={raking['converged']} in {raking['iterations']} iterations "
+            f"(max margin error {raking['max_margin_error']:.2e}, warnings {aggregate.warnings}), "
             f"n_eff={raking['n_eff']:.0f}, deff={raking['deff']:.2f}, "
             f"stored JSON {len(str(aggregate.result)) / 1024:.0f} KiB"
         )
-    finally:
-        postgres.stop()
 
 
 if __name__ == "__main__":

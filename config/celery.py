@@ -35,6 +35,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=40),
     },
     "karta-usage-rollup": {"task": "karta.refresh_usage_rollup", "schedule": crontab(minute=5)},
+    # Before the open-data materialisation at :05 reads the monthly roll-up.
+    "karta-usage-monthly": {"task": "karta.refresh_usage_monthly", "schedule": crontab(minute=0)},
     "budget-results": {
         "task": "budget.compute_closed_editions",
         "schedule": crontab(minute="*/10"),
@@ -48,13 +50,26 @@ app.conf.beat_schedule = {
         "task": "consultations.send_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "consultations-close-due-surveys": {
+        "task": "consultations.close_due_surveys",
+        "schedule": crontab(minute="*/5"),
+    },
     "opendata-materialise-own-datasets": {
         "task": "opendata.materialise_own_datasets",
         "schedule": crontab(minute=5),
     },
+    "services-mailing-resume-stalled": {
+        "task": "services.mailing_resume_stalled",
+        "schedule": crontab(minute="*/10"),
+    },
     "opendata-refresh-remote": {
         "task": "opendata.refresh_remote_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Nightly axe scan of the portal's public pages (pl, en); one scan per page per night.
+    "accessibility-scan-portal": {
+        "task": "accessibility.scan_portal",
+        "schedule": crontab(hour=1, minute=20),
     },
 }
 

@@ -39,7 +39,7 @@ def _local_fetcher() -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             relative = url.removeprefix("file://").split(settings.STATIC_URL, 1)
-            path = finders.find(relative[1]) if len(relative) == 2 else None
+            path = _static_path(relative[1].split("?", 1)[0]) if len(relative) == 2 else None
             if not path:
                 raise ValueError(f"PDF rendering reads local static files only, not {url!r}")
             content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
@@ -49,3 +49,18 @@ def _local_fetcher() -> Any:
                 )
 
     return LocalStaticFetcher(allowed_protocols={"file", "data"})
+
+
+def _static_path(name: str) -> str | None:
+    """The file behind a static name: collected (production's hashed names) or from the finders."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if ".." in name.split("/"):
+        return None
+    try:
+        if staticfiles_storage.exists(name):
+            return str(staticfiles_storage.path(name))
+    except NotImplementedError:
+        pass
+    found = finders.find(name)
+    return found if isinstance(found, str) else None

@@ -13,14 +13,17 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.actions import assisted_act_record, notification_preferences_update
 from accounts.models import (
     Department,
     DigestFrequency,
@@ -28,9 +31,12 @@ from accounts.models import (
     NotificationTopic,
     User,
 )
+from accounts.permissions import is_assistant
 from accounts.verification import VerificationLevel, has_level
 from consultations import methodology, weighting
 from consultations.models import (
+    CHANNEL_CHOICES,
+    FORM_CHOICES,
     AggregateStatus,
     Audience,
     Consultation,
@@ -55,16 +61,86 @@ from districts.models import District
 # --------------------------------------------------------------------------------------------
 
 
-def _matter(consultation: Consultation, district_ids: Collection[int]) -> methodology.Matter:
+def _matter(consultation: Consultation, district_numbers: Collection[int]) -> methodology.Matter:
     return methodology.Matter(
         city_wide=consultation.city_wide,
-        districts=frozenset(district_ids),
+        districts=frozenset(district_numbers),
         residents_affected=consultation.residents_affected,
         cost_pln=Decimal(consultation.cost_pln),
         reversibility=methodology.Reversibility(consultation.reversibility),
         legally_required=consultation.legally_required,
         conflict=methodology.Conflict(consultation.conflict),
     )
+
+
+#: What a clerk may change on a consultation (the methodology reruns on every change).
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "topic",
+    "department",
+    "announced_on",
+    "starts_on",
+    "ends_on",
+    "report_due_on",
+    "residents_affected",
+    "cost_pln",
+    "reversibility",
+    "legally_required",
+    "conflict",
+    "city_wide",
+    "forms",
+    "channels",
+    "report",
+)
+
+
+def _codes(values: Iterable[str], kind: Any, field: str) -> list[str]:
+    try:
+        return [str(kind(v).value) for v in values]
+    except ValueError:
+        raise ValidationError({field: _("Wybierz pozycje z listy.")}, code="choice") from None
+
+
+def consultation_prepare(
+    *, consultation: Consultation, district_numbers: Collection[int]
+) -> list[methodology.Violation]:
+    """Check a (new or changed, unsaved) consultation and store the methodology's decision for
+    its matter on it. Raises ``ValidationError`` on a bad scope or dates; returns how the plan
+    falls short of the new decision (empty: it may be published).
+
+    The admin form calls this before saving too, so a clerk sees every error on the form."""
+    if not consultation.city_wide and not district_numbers:
+        raise ValidationError(
+            {"districts": _("Wybierz dzielnice albo zaznacz „całe miasto”.")}, code="scope"
+        )
+    if not (
+        consultation.announced_on
+        <= consultation.starts_on
+        <= consultation.ends_on
+        <= consultation.report_due_on
+    ):
+        raise ValidationError(
+            _("Daty etapów muszą następować po sobie: ogłoszenie, początek, koniec, raport."),
+            code="dates",
+        )
+    consultation.forms = _codes(consultation.forms, methodology.Form, "forms")
+    consultation.channels = _codes(consultation.channels, methodology.Channel, "channels")
+    try:
+        matter = _matter(consultation, district_numbers)
+    except (TypeError, ValueError, InvalidOperation):
+        raise ValidationError(
+            _("Sprawdź cechy sprawy: liczba mieszkańców i koszt nie mogą być ujemne."),
+            code="matter",
+        ) from None
+    consultation.decision = methodology.decide(matter).to_dict()
+    return consultation_plan_violations(consultation=consultation)
+
+
+def _refuse(violations: list[methodology.Violation]) -> None:
+    if violations:
+        raise ValidationError([ValidationError(violation_text(v), code=v.code) for v in violations])
 
 
 @transaction.atomic
@@ -89,16 +165,10 @@ def consultation_create(
     forms: Iterable[str] = (),
     channels: Iterable[str] = (),
     description: str = "",
+    report: str = "",
 ) -> Consultation:
     """Create a draft consultation and store the methodology's decision for its matter."""
     district_list = list(districts)
-    if not city_wide and not district_list:
-        raise ValidationError(_("Wybierz dzielnice albo zaznacz „całe miasto”."), code="scope")
-    if not announced_on <= starts_on <= ends_on <= report_due_on:
-        raise ValidationError(
-            _("Daty etapów muszą następować po sobie: ogłoszenie, początek, koniec, raport."),
-            code="dates",
-        )
     consultation = Consultation(
         department=department,
         title=title,
@@ -115,18 +185,52 @@ def consultation_create(
         legally_required=legally_required,
         conflict=conflict,
         city_wide=city_wide,
-        forms=[methodology.Form(f).value for f in forms],
-        channels=[methodology.Channel(c).value for c in channels],
+        forms=list(forms),
+        channels=list(channels),
+        report=report,
         created_by=acting_user,
     )
-    consultation.decision = methodology.decide(
-        _matter(consultation, [d.pk for d in district_list])
-    ).to_dict()
+    consultation_prepare(
+        consultation=consultation, district_numbers=[d.number for d in district_list]
+    )
     consultation._history_user = acting_user  # type: ignore[attr-defined]
     consultation.full_clean(exclude=["decision", "created_by"])
     consultation.save()
     if district_list:
         consultation.districts.set(district_list)
+    return consultation
+
+
+@transaction.atomic
+def consultation_update(
+    *,
+    consultation: Consultation,
+    acting_user: User,
+    districts: Iterable[District] | None = None,
+    **changes: Any,
+) -> Consultation:
+    """Change a consultation and rerun the methodology on the changed matter: the new decision
+    and its reasons are stored (history keeps the old ones). A published consultation may not
+    be changed so that it breaks the new decision's minimums (refused with every reason);
+    a draft may, and then publishing is refused until the plan is fixed."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    for name, value in changes.items():
+        setattr(consultation, name, value)
+    district_list = list(districts) if districts is not None else list(consultation.districts.all())
+    if consultation.city_wide:
+        district_list = []
+    violations = consultation_prepare(
+        consultation=consultation, district_numbers=[d.number for d in district_list]
+    )
+    if consultation.published_at is not None:
+        _refuse(violations)
+    consultation.full_clean(exclude=["decision", "created_by"])
+    consultation._history_user = acting_user  # type: ignore[attr-defined]
+    consultation.save()
+    consultation.districts.set(district_list)
     return consultation
 
 
@@ -145,7 +249,7 @@ def _stored_decision(consultation: Consultation) -> methodology.Decision:
 
 
 def consultation_plan_violations(*, consultation: Consultation) -> list[methodology.Violation]:
-    """How the plan falls short of the decision stored at creation (empty: may be published)."""
+    """How the plan falls short of the stored decision (empty: it may be published)."""
     planned = methodology.PlannedConsultation(
         announced_on=consultation.announced_on,
         starts_on=consultation.starts_on,
@@ -157,8 +261,35 @@ def consultation_plan_violations(*, consultation: Consultation) -> list[methodol
     return methodology.check_plan(_stored_decision(consultation), planned)
 
 
-def _violation_text(violation: methodology.Violation) -> str:
+def violation_text(violation: methodology.Violation) -> str:
     return violation.text_en if translation.get_language() == "en" else violation.text_pl
+
+
+def decision_summary(*, decision: Mapping[str, Any]) -> str:
+    """The stored decision in one paragraph of the current language (for the clerk's screen)."""
+    if not decision:
+        return "—"
+    en = translation.get_language() == "en"
+    reasons = [str(r.get("text_en" if en else "text_pl", "")) for r in decision.get("reasons", [])]
+    try:
+        level = methodology.Level[str(decision.get("level", "")).upper()]
+        level_label = level.label_en if en else level.label_pl
+    except KeyError:
+        level_label = str(decision.get("level", ""))
+    form_labels, channel_labels = dict(FORM_CHOICES), dict(CHANNEL_CHOICES)
+    head = _(
+        "Poziom: %(level)s; wymagane: %(required)s; ogłoszenie co najmniej %(announce)s dni "
+        "przed; zbieranie opinii co najmniej %(duration)s dni; formy: %(forms)s; kanały: "
+        "%(channels)s."
+    ) % {
+        "level": level_label,
+        "required": _("tak") if decision.get("required") else _("nie"),
+        "announce": decision.get("announcement_days", ""),
+        "duration": decision.get("duration_days", ""),
+        "forms": ", ".join(str(form_labels.get(f, f)) for f in decision.get("forms", [])),
+        "channels": ", ".join(str(channel_labels.get(c, c)) for c in decision.get("channels", [])),
+    }
+    return " ".join([head, *reasons])
 
 
 @transaction.atomic
@@ -167,11 +298,7 @@ def consultation_publish(*, consultation: Consultation, acting_user: User) -> Co
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.published_at is not None:
         raise ValidationError(_("Te konsultacje są już opublikowane."), code="published")
-    violations = consultation_plan_violations(consultation=consultation)
-    if violations:
-        raise ValidationError(
-            [ValidationError(_violation_text(v), code=v.code) for v in violations]
-        )
+    _refuse(consultation_plan_violations(consultation=consultation))
     consultation.published_at = timezone.now()
     consultation._history_user = acting_user  # type: ignore[attr-defined]
     consultation.save(update_fields=["published_at"])
@@ -473,27 +600,57 @@ def survey_record_paper(
 ) -> SurveyResponse:
     """A clerk types in a paper questionnaire (recorded as assisted, with the clerk's name).
 
-    With ``resident`` (an account) the same one-per-person rule applies and the profile gives
-    the weighting cell; without it, the cell comes from the paper form.
+    With ``resident`` (an account) the same one-per-person rule applies as online — the
+    "has responded" register is shared by both channels, so whoever answers second, online or
+    on paper, is refused — and the profile gives the weighting cell; without it, the cell comes
+    from the paper form. A survey limited to some districts takes paper answers from them only.
     """
+    if not survey.published:
+        raise ValidationError(_("Ankieta nie jest opublikowana."), code="draft")
     if survey.closed_at is not None:
         raise ValidationError(_("Ankieta jest już zamknięta."), code="closed")
     answers = survey_clean_answers(questions=survey.questions.all(), raw=raw_answers)
+    district_ids = {d.pk for d in survey.districts.all()}
     if resident is not None:
         district_id = resident.district_id
         band, sex = age_band(resident.birth_date, timezone.localdate()), resident.sex
+        if survey.audience == Audience.VERIFIED_RESIDENTS and not has_level(
+            resident, VerificationLevel.RESIDENT
+        ):
+            raise ValidationError(
+                _("Ta osoba nie jest zweryfikowaną mieszkanką/zweryfikowanym mieszkańcem."),
+                code="not_allowed",
+            )
+        if SurveyParticipation.objects.filter(survey=survey, user=resident).exists():
+            raise ValidationError(
+                _("Ta osoba już odpowiedziała na tę ankietę (przez internet albo na papierze)."),
+                code="twice",
+            )
     else:
         district_id = district.pk if district else None
-    return _store_response(
-        survey=survey,
-        person=resident,
-        answers=answers,
-        channel=ResponseChannel.PAPER,
-        entered_by=acting_user,
-        district_id=district_id,
-        band=band,
-        sex=sex,
-    )
+    if district_ids and district_id not in district_ids:
+        raise ValidationError(
+            _("Ta ankieta jest tylko dla mieszkańców wskazanych dzielnic."), code="district"
+        )
+    with transaction.atomic():
+        response = _store_response(
+            survey=survey,
+            person=resident,
+            answers=answers,
+            channel=ResponseChannel.PAPER,
+            entered_by=acting_user,
+            district_id=district_id,
+            band=band,
+            sex=sex,
+        )
+        if resident is not None and is_assistant(acting_user) and acting_user.pk != resident.pk:
+            assisted_act_record(
+                assistant=acting_user,
+                resident=resident,
+                kind="survey_paper",
+                description=survey.title,
+            )
+    return response
 
 
 @transaction.atomic
@@ -505,6 +662,24 @@ def survey_close(*, survey: Survey, acting_user: User) -> Survey:
         survey.save(update_fields=["closed_at"])
     survey_aggregate_request(survey=survey, acting_user=acting_user)
     return survey
+
+
+def surveys_close_due(*, now: Any = None) -> int:
+    """Close the published surveys whose closing time has passed and queue their aggregation
+    (the periodic task; a rerun finds nothing left to close). Returns how many were closed."""
+    moment = now or timezone.now()
+    closed = 0
+    due = Survey.objects.filter(published=True, closed_at__isnull=True, closes_at__lte=moment)
+    for survey_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            survey = Survey.objects.select_for_update().get(pk=survey_id)
+            if survey.closed_at is not None:
+                continue  # closed meanwhile by a clerk or another beat run
+            survey.closed_at = moment
+            survey.save(update_fields=["closed_at"])
+            survey_aggregate_request(survey=survey, acting_user=None)
+            closed += 1
+    return closed
 
 
 def survey_aggregate_request(*, survey: Survey, acting_user: User | None) -> SurveyAggregate:
@@ -695,6 +870,18 @@ def _load_python(survey: Survey, questions: list[SurveyQuestion]) -> _Loaded:
     return _Loaded(total, districts, bands, sexes, inputs, texts)
 
 
+def aggregate_warnings(report: weighting.RakingReport) -> list[str]:
+    """Warning codes (``models.AGGREGATE_WARNINGS``) for a raking the clerk should know about."""
+    warnings = []
+    if not report.converged:
+        warnings.append("not_converged")
+    if report.trimming is not None and not report.trimming.caps_met_after_reraking:
+        warnings.append("trimming_caps")
+    if report.empty_categories:
+        warnings.append("empty_groups")
+    return warnings
+
+
 def survey_aggregate_compute(*, survey_id: int) -> SurveyAggregate:
     """Load every response, weight it to the population and store the aggregate (idempotent:
     a rerun recomputes from the stored responses and overwrites the same row)."""
@@ -729,9 +916,15 @@ def survey_aggregate_compute(*, survey_id: int) -> SurveyAggregate:
         )
         result.update(computed.to_dict())
         result["text_answer_counts"] = {k: v for k, v in texts.items() if v}
+        report = computed.raking
+        converged: bool | None = bool(report.converged)
+        margin_error: float | None = float(report.max_margin_error)
+        warnings = aggregate_warnings(report)
+        result["warnings"] = warnings
         status, error = AggregateStatus.DONE, ""
     except ValueError as exc:
         status, error = AggregateStatus.FAILED, str(exc)[:500]
+        converged, margin_error, warnings = None, None, []
     SurveyAggregate.objects.filter(pk=aggregate.pk).update(
         status=status,
         progress=100,
@@ -739,6 +932,9 @@ def survey_aggregate_compute(*, survey_id: int) -> SurveyAggregate:
         population_year=year,
         result=result if status == AggregateStatus.DONE else {},
         error=error,
+        converged=converged,
+        max_margin_error=margin_error,
+        warnings=warnings,
         computed_at=timezone.now(),
     )
     aggregate.refresh_from_db()
@@ -791,7 +987,7 @@ def digest_send(*, frequency: str, period_start: date) -> int:
         if not matching or not user.email:
             continue
         with transaction.atomic():
-            _delivery, created = DigestDelivery.objects.get_or_create(
+            delivery, created = DigestDelivery.objects.get_or_create(
                 user=user,
                 frequency=frequency,
                 period_start=period_start,
@@ -800,11 +996,70 @@ def digest_send(*, frequency: str, period_start: date) -> int:
             if not created:
                 continue
             with translation.override(user.preferred_language):
+                unsubscribe_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+                    "consultations:unsubscribe", args=[digest_unsubscribe_token(delivery=delivery)]
+                )
                 body = render_to_string(
                     "consultations/email/digest.txt",
-                    {"consultations": matching, "period_start": period_start},
+                    {
+                        "consultations": matching,
+                        "period_start": period_start,
+                        "unsubscribe_url": unsubscribe_url,
+                    },
                 )
                 subject = _("Konsultacje społeczne w Krakowie: podsumowanie")
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            EmailMessage(
+                subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+                headers={
+                    # RFC 2369 and RFC 8058: mail programs offer their own one-click button.
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            ).send()
         sent += 1
     return sent
+
+
+#: Signed links in digests identify the delivery (never a person, an e-mail or a PESEL), so an
+#: old e-mail keeps working without signing in; they expire after half a year.
+UNSUBSCRIBE_SALT = "consultations.digest-unsubscribe"
+UNSUBSCRIBE_MAX_AGE = 183 * 24 * 3600
+
+
+def digest_unsubscribe_token(*, delivery: DigestDelivery) -> str:
+    return signing.dumps(delivery.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def digest_unsubscribe_user(*, token: str) -> User | None:
+    """The subscriber a digest link was sent to (None: forged, expired or unknown)."""
+    try:
+        delivery_id = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(delivery_id, int):
+        return None
+    delivery = DigestDelivery.objects.filter(pk=delivery_id).select_related("user").first()
+    if delivery is None or not delivery.user.is_active:
+        return None
+    return delivery.user
+
+
+@transaction.atomic
+def digest_unsubscribe(*, user: User) -> bool:
+    """Stop consultation digests for ``user`` through accounts' notification preferences (the
+    other topics, districts and frequency stay; history records the user as the actor).
+    Returns False when there was nothing to stop (a second click changes nothing)."""
+    pref = NotificationPreference.objects.filter(user=user).prefetch_related("districts").first()
+    if pref is None or NotificationTopic.CONSULTATIONS not in pref.topics:
+        return False
+    notification_preferences_update(
+        user=user,
+        topics=[t for t in pref.topics if t != NotificationTopic.CONSULTATIONS],
+        district_ids=[d.pk for d in pref.districts.all()],
+        digest_frequency=pref.digest_frequency,
+        acting_user=user,
+    )
+    return True

@@ -5,12 +5,15 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import CheckboxSelectMultiple, ModelForm, MultipleChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from consultations import actions
 from consultations.models import (
+    CHANNEL_CHOICES,
+    FORM_CHOICES,
     Consultation,
     ConsultationDocument,
     ImprovementAction,
@@ -20,6 +23,7 @@ from consultations.models import (
     Survey,
     SurveyAggregate,
     SurveyQuestion,
+    SurveyResponse,
 )
 
 
@@ -39,54 +43,88 @@ class MeetingInline(admin.TabularInline):
     readonly_fields = ["registered_count"]
 
 
+class ConsultationAdminForm(ModelForm):  # type: ignore[type-arg]
+    """Forms and channels are ticked from the methodology's lists; before saving, the form runs
+    the same checks as the action (scope, dates, the rerun methodology and — for a published
+    consultation — its minimums), so the clerk sees every reason on the form, never a 500."""
+
+    forms = MultipleChoiceField(
+        label=_("formy konsultacji"),
+        choices=FORM_CHOICES,
+        required=False,
+        widget=CheckboxSelectMultiple,
+    )
+    channels = MultipleChoiceField(
+        label=_("kanały udziału"),
+        choices=CHANNEL_CHOICES,
+        required=False,
+        widget=CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Consultation
+        fields = [*actions.EDITABLE_FIELDS, "districts"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        probe = self.instance  # the cleaned values are already on it (construct_instance)
+        districts = [] if probe.city_wide else list(self.cleaned_data.get("districts") or [])
+        try:
+            violations = actions.consultation_prepare(
+                consultation=probe, district_numbers=[d.number for d in districts]
+            )
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+            return
+        if probe.published_at is not None:
+            for violation in violations:
+                self.add_error(None, actions.violation_text(violation))
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(SimpleHistoryAdmin):
+    form = ConsultationAdminForm
     list_display = ["title", "topic", "department", "starts_on", "ends_on", "published_at"]
     list_filter = ["topic", "department", "city_wide"]
     search_fields = ["title", "summary"]
     filter_horizontal = ["districts"]
-    readonly_fields = ["decision", "published_at", "report_published_at"]
+    readonly_fields = ["decision_summary", "published_at", "report_published_at"]
     inlines = [DocumentInline, MeetingInline]
-    actions = ["publish"]
+    actions = ["publish", "publish_report"]
+
+    @admin.display(description=_("decyzja metodologii"))
+    def decision_summary(self, obj: Consultation) -> str:
+        return actions.decision_summary(decision=obj.decision)
 
     def save_model(self, request: HttpRequest, obj: Consultation, form: Any, change: bool) -> None:
-        if change:
-            obj._history_user = request.user  # type: ignore[attr-defined]
-            super().save_model(request, obj, form, change)
-            return
-        # New consultations go through the action, which runs the methodology and stores it.
+        # Every save goes through an action, which reruns the methodology and stores it.
         data = form.cleaned_data
-        created = actions.consultation_create(
-            acting_user=request.user,  # type: ignore[arg-type]
-            department=data["department"],
-            title=data["title"],
-            summary=data["summary"],
-            description=data.get("description", ""),
-            topic=data["topic"],
-            announced_on=data["announced_on"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            report_due_on=data["report_due_on"],
-            residents_affected=data["residents_affected"],
-            cost_pln=data["cost_pln"],
-            reversibility=data["reversibility"],
-            legally_required=data["legally_required"],
-            conflict=data["conflict"],
-            city_wide=data["city_wide"],
-            districts=data.get("districts") or [],
-            forms=data.get("forms") or [],
-            channels=data.get("channels") or [],
-        )
-        obj.pk = created.pk
+        fields = {name: data[name] for name in actions.EDITABLE_FIELDS if name in data}
+        districts = list(data.get("districts") or [])
+        if change:
+            saved = actions.consultation_update(
+                consultation=obj,
+                acting_user=request.user,  # type: ignore[arg-type]
+                districts=districts,
+                **fields,
+            )
+        else:
+            saved = actions.consultation_create(
+                acting_user=request.user,  # type: ignore[arg-type]
+                districts=districts,
+                **fields,
+            )
+        obj.pk = saved.pk
         obj._state.adding = False
-        obj.public_id = created.public_id
+        obj.public_id = saved.public_id
+        obj.decision = saved.decision
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        if change:
-            super().save_related(request, form, formsets, change)
-        else:
-            for formset in formsets:
-                self.save_formset(request, form, formset, change)
+        # The districts were set by the action; only the inlines are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     @admin.action(description=_("Opublikuj (sprawdza minimalne wymagania metodologii)"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Consultation]) -> None:
@@ -97,6 +135,19 @@ class ConsultationAdmin(SimpleHistoryAdmin):
                     acting_user=request.user,  # type: ignore[arg-type]
                 )
                 messages.success(request, _("Opublikowano: %s") % consultation)
+            except ValidationError as error:
+                _report(request, error)
+
+    @admin.action(description=_("Opublikuj raport z konsultacji (tekst z pola „raport”)"))
+    def publish_report(self, request: HttpRequest, queryset: QuerySet[Consultation]) -> None:
+        for consultation in queryset:
+            try:
+                actions.consultation_report_publish(
+                    consultation=consultation,
+                    report=consultation.report,
+                    acting_user=request.user,  # type: ignore[arg-type]
+                )
+                messages.success(request, _("Opublikowano raport: %s") % consultation)
             except ValidationError as error:
                 _report(request, error)
 
@@ -126,8 +177,63 @@ class OpinionAdmin(SimpleHistoryAdmin):
             _report(request, error)
 
 
+class QuestionAdminForm(ModelForm):  # type: ignore[type-arg]
+    """Choice questions need a list of at least two answers; the other kinds none. A question
+    that already has answers keeps its kind and options (stored answers are option indices)."""
+
+    class Meta:
+        model = SurveyQuestion
+        fields = [
+            "order",
+            "kind",
+            "required",
+            "text",
+            "help_text",
+            "options",
+            "min_value",
+            "max_value",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind, options = data.get("kind"), data.get("options")
+        if kind in ("single", "multiple"):
+            if (
+                not isinstance(options, list)
+                or len(options) < 2
+                or not all(isinstance(o, str) and o.strip() for o in options)
+            ):
+                self.add_error(
+                    "options",
+                    _('Podaj listę co najmniej dwóch odpowiedzi, np. ["tak", "nie"].'),
+                )
+        elif options:
+            self.add_error(
+                "options", _("Odpowiedzi do wyboru podaje się tylko w pytaniach wyboru.")
+            )
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "max_value", _("Największa wartość nie może być mniejsza od najmniejszej.")
+            )
+        question = self.instance
+        if (
+            question.pk
+            and SurveyResponse.objects.filter(survey_id=question.survey_id).exists()
+            and (kind != question.kind or options != question.options)
+        ):
+            self.add_error(
+                None,
+                _(
+                    "Na tę ankietę już odpowiadano: nie można zmienić rodzaju pytania ani odpowiedzi."
+                ),
+            )
+        return data
+
+
 class QuestionInline(admin.StackedInline):
     model = SurveyQuestion
+    form = QuestionAdminForm
     extra = 0
     fields = [
         ("order", "kind", "required"),
@@ -142,6 +248,7 @@ class QuestionInline(admin.StackedInline):
 class SurveyAdmin(SimpleHistoryAdmin):
     list_display = ["title", "purpose", "audience", "opens_at", "closes_at", "aggregate_state"]
     list_filter = ["purpose", "audience", "published"]
+    list_select_related = ["aggregate"]
     filter_horizontal = ["districts"]
     readonly_fields = ["closed_at"]
     inlines = [QuestionInline]
@@ -149,10 +256,13 @@ class SurveyAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("wyniki"))
     def aggregate_state(self, obj: Survey) -> str:
-        aggregate = SurveyAggregate.objects.filter(survey=obj).first()
+        aggregate: SurveyAggregate | None = getattr(obj, "aggregate", None)
         if aggregate is None:
             return "—"
-        return f"{aggregate.get_status_display()} ({aggregate.progress}%)"
+        state = f"{aggregate.get_status_display()} ({aggregate.progress}%)"
+        if aggregate.warnings:
+            state += " — " + str(_("UWAGA: %s")) % " ".join(aggregate.warning_texts())
+        return state
 
     def save_model(self, request: HttpRequest, obj: Survey, form: Any, change: bool) -> None:
         obj._history_user = request.user  # type: ignore[attr-defined]
@@ -173,8 +283,22 @@ class SurveyAdmin(SimpleHistoryAdmin):
 
 @admin.register(SurveyAggregate)
 class SurveyAggregateAdmin(admin.ModelAdmin):
-    list_display = ["survey", "status", "progress", "response_count", "computed_at", "error"]
+    list_display = [
+        "survey",
+        "status",
+        "progress",
+        "response_count",
+        "converged",
+        "warning_list",
+        "computed_at",
+        "error",
+    ]
+    list_filter = ["status", "converged"]
     readonly_fields = [f.name for f in SurveyAggregate._meta.fields]
+
+    @admin.display(description=_("ostrzeżenia"))
+    def warning_list(self, obj: SurveyAggregate) -> str:
+        return " ".join(obj.warning_texts()) or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

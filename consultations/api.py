@@ -5,11 +5,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from consultations import actions, selectors
 from consultations.forms import ConsultationFilterForm
@@ -18,17 +22,46 @@ from consultations.serializers import (
     ConsultationSerializer,
     MeetingSerializer,
     ResponseInputSerializer,
+    SatisfactionIndexSerializer,
     SurveySerializer,
 )
 
 
+class WhitelistOrderingFilter(OrderingFilter):
+    """``?ordering=`` over the view's ``ordering_fields`` only (``-`` for descending, commas
+    for several); anything else is a 400 with the allowed names, never silently ignored.
+    The primary key is always the last key, so pages never overlap."""
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> Any:
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        allowed = list(view.ordering_fields)
+        terms = [t.strip() for t in raw.split(",") if t.strip()]
+        bad = [t for t in terms if t.lstrip("-") not in allowed]
+        if bad or not terms:
+            raise serializers.ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Nieznane pole sortowania. Dozwolone: %(fields)s (z „-” malejąco).")
+                        % {"fields": ", ".join(allowed)}
+                    ]
+                }
+            )
+        return [*terms, "pk"]
+
+
 class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
-    """Published consultations; filter with ``?status=``, ``?district=<id>``, ``?topic=``."""
+    """Published consultations; filter with ``?status=``, ``?district=<id>``, ``?topic=``;
+    sort with ``?ordering=`` (``starts_on``, ``ends_on``, ``announced_on``, ``title``; ``-``
+    for descending; default ``-starts_on``)."""
 
     permission_classes = [AllowAny]
     serializer_class = ConsultationSerializer
     lookup_field = "public_id"
-    filter_backends: list[Any] = []
+    filter_backends: list[Any] = [WhitelistOrderingFilter]
+    ordering_fields = ["starts_on", "ends_on", "announced_on", "title"]
+    ordering = ["-starts_on", "pk"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         form = ConsultationFilterForm(self.request.query_params or None)
@@ -39,7 +72,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-a
             status=data.get("status") or "",
             district_id=data["district"].pk if data.get("district") else None,
             topic=data.get("topic") or "",
-        ).order_by("-starts_on", "pk")
+        )
 
 
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -56,12 +89,15 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
 class SurveyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Published surveys with their questions; ``results`` gives the stored aggregate and
-    ``respond`` (POST, signed in) submits a response."""
+    ``respond`` (POST, signed in) submits a response. Sort with ``?ordering=`` (``opens_at``,
+    ``closes_at``, ``title``; default ``-opens_at``)."""
 
     permission_classes = [AllowAny]
     serializer_class = SurveySerializer
     lookup_field = "public_id"
-    filter_backends: list[Any] = []
+    filter_backends: list[Any] = [WhitelistOrderingFilter]
+    ordering_fields = ["opens_at", "closes_at", "title"]
+    ordering = ["-opens_at", "pk"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.survey_list().prefetch_related("questions")
@@ -88,6 +124,14 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
                 "computed_at": aggregate.computed_at,
                 "population_year": aggregate.population_year,
                 "response_count": aggregate.response_count,
+                "converged": aggregate.converged,
+                "max_margin_error": aggregate.max_margin_error,
+                "warnings": [
+                    {"code": code, "message": text}
+                    for code, text in zip(
+                        aggregate.warnings, aggregate.warning_texts(), strict=True
+                    )
+                ],
                 "result": aggregate.result if aggregate.status == AggregateStatus.DONE else None,
             }
         )
@@ -113,3 +157,20 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
                 raise serializers.ValidationError({"answers": error.message_dict}) from error
             raise serializers.ValidationError({"non_field_errors": error.messages}) from error
         return Response({"status": "stored"}, status=status.HTTP_201_CREATED)
+
+
+class SatisfactionIndexView(APIView):
+    """The office's customer-satisfaction index (R-CON-4): per year the overall and
+    per-department index (0–100, 95% CI), last year's value and whether the city's rule
+    "not lower than the year before" is met, and the improvement actions. Public, read-only,
+    like the page ``/konsultacje/satysfakcja/``."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=SatisfactionIndexSerializer)
+    def get(self, request: Request) -> Response:
+        data = {
+            "years": selectors.satisfaction_index(),
+            "improvement_actions": selectors.improvement_actions(),
+        }
+        return Response(SatisfactionIndexSerializer(data).data)

@@ -1,26 +1,32 @@
 """Forms of the public pages (survey questions are validated by the action, not here)."""
 
+import uuid
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.validators import InvalidPesel, parse_pesel
+from consultations import selectors
 from consultations.models import AgeBand, Phase, Topic
 from districts.models import District
 
 
 class AccessibleForm(forms.Form):
-    """Links every control to its help text and errors, and marks invalid ones (WCAG 3.3.1)."""
+    """Links every control to its help text and errors, and marks invalid ones (WCAG 3.3.1).
+    The ids are those of the shared ``templates/includes/form_field.html``."""
 
     def _describe(self) -> None:
         for name, field in self.fields.items():
             bound = self[name]
             ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}-help")
             if name in self.errors:
-                ids.append(f"{bound.auto_id}-error")
+                ids.append(f"{bound.auto_id}_error")
                 field.widget.attrs["aria-invalid"] = "true"
+            if field.help_text:
+                ids.append(f"{bound.auto_id}_helptext")
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
@@ -66,7 +72,91 @@ class ReportOpinionForm(forms.Form):
     reason = forms.CharField(label=_("Powód zgłoszenia"), max_length=300)
 
 
-class PaperRespondentForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("Dzielnica"), queryset=District.objects.all())
-    age_band = forms.ChoiceField(label=_("Grupa wieku"), choices=AgeBand.choices)
-    sex = forms.ChoiceField(label=_("Płeć"), choices=[("F", _("kobieta")), ("M", _("mężczyzna"))])
+#: Signed reference to the resident a clerk looked up (so the PESEL is typed once and never
+#: echoed back into the page); valid for an hour.
+RESIDENT_TOKEN_SALT = "consultations.paper-resident"  # noqa: S105 — a salt, not a secret
+RESIDENT_TOKEN_MAX_AGE = 3600
+
+
+def resident_token(user: User) -> str:
+    return signing.dumps(str(user.public_id), salt=RESIDENT_TOKEN_SALT)
+
+
+class PaperRespondentForm(AccessibleForm):
+    """Who filled in a paper questionnaire: an existing account (found by PESEL, in a POST
+    body only) or the weighting cell written on the form."""
+
+    pesel = forms.CharField(
+        label=_("PESEL osoby, jeśli ma konto w portalu"),
+        required=False,
+        max_length=11,
+        help_text=_(
+            "Opcjonalnie. Wtedy obowiązuje zasada jednej odpowiedzi na osobę (także przez "
+            "internet), a dzielnica, wiek i płeć są brane z profilu."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    resident = forms.CharField(required=False, widget=forms.HiddenInput)
+    district = forms.ModelChoiceField(
+        label=_("Dzielnica"),
+        queryset=District.objects.order_by("number"),
+        required=False,
+        empty_label=_("— wybierz —"),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Grupa wieku"),
+        required=False,
+        choices=[("", _("— wybierz —")), *AgeBand.choices],
+    )
+    sex = forms.ChoiceField(
+        label=_("Płeć"),
+        required=False,
+        choices=[("", _("— wybierz —")), ("F", _("kobieta")), ("M", _("mężczyzna"))],
+    )
+
+    def clean_pesel(self) -> User | None:
+        value = (self.cleaned_data.get("pesel") or "").strip()
+        if not value:
+            return None
+        try:
+            number = parse_pesel(value).number
+        except InvalidPesel:
+            raise forms.ValidationError(_("Nieprawidłowy numer PESEL.")) from None
+        user = selectors.resident_by_pesel(pesel=number)
+        if user is None:
+            raise forms.ValidationError(
+                _(
+                    "Nie ma konta z tym numerem PESEL. Zostaw pole puste, aby wprowadzić "
+                    "ankietę bez powiązania z kontem."
+                )
+            )
+        return user
+
+    def clean_resident(self) -> User | None:
+        token = self.cleaned_data.get("resident") or ""
+        if not token:
+            return None
+        try:
+            public_id = signing.loads(
+                token, salt=RESIDENT_TOKEN_SALT, max_age=RESIDENT_TOKEN_MAX_AGE
+            )
+            user = selectors.resident_by_public_id(public_id=uuid.UUID(str(public_id)))
+        except (signing.BadSignature, ValueError):
+            user = None
+        if user is None:
+            raise forms.ValidationError(_("Wyszukaj osobę ponownie (wynik wygasł)."))
+        return user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        data["person"] = data.get("pesel") or data.get("resident")
+        if data["person"] is None:
+            for name in ("district", "age_band", "sex"):
+                if not data.get(name):
+                    self.add_error(
+                        name,
+                        _("Uzupełnij to pole z formularza albo podaj PESEL osoby z kontem."),
+                    )
+        return data

@@ -570,6 +570,20 @@ class AggregateStatus(models.TextChoices):
     FAILED = "failed", _("błąd")
 
 
+AGGREGATE_WARNINGS = {
+    "not_converged": _(
+        "Ważenie nie osiągnęło zbieżności: struktura ważonej próby nie odpowiada w pełni "
+        "strukturze mieszkańców. Wyniki ważone czytaj ostrożnie."
+    ),
+    "trimming_caps": _(
+        "Po przycięciu wag nie udało się jednocześnie zachować limitów wag i struktury ludności."
+    ),
+    "empty_groups": _(
+        "Niektóre grupy mieszkańców nie mają żadnej odpowiedzi; ich wagę przejęły pozostałe grupy."
+    ),
+}
+
+
 class SurveyAggregate(models.Model):
     """The stored aggregate of a survey (raw and weighted results), written by the Celery task."""
 
@@ -580,6 +594,12 @@ class SurveyAggregate(models.Model):
     population_year = models.PositiveSmallIntegerField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # Whether the raking met the population margins within tolerance (None before it ran).
+    # A weighting that did not converge is still stored, with this warning shown beside it.
+    converged = models.BooleanField(_("ważenie zbieżne"), null=True, blank=True)
+    max_margin_error = models.FloatField(null=True, blank=True)
+    #: Warning codes for the clerk and the results page (see ``AGGREGATE_WARNINGS``).
+    warnings = models.JSONField(default=list, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     computed_at = models.DateTimeField(null=True, blank=True)
 
@@ -594,6 +614,9 @@ class SurveyAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.status}"
+
+    def warning_texts(self) -> list[str]:
+        return [str(AGGREGATE_WARNINGS.get(code, code)) for code in self.warnings]
 
 
 class ImprovementStatus(models.TextChoices):

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consultations.models import (
+    AgeBand,
     AggregateStatus,
     Consultation,
     DigestDelivery,
@@ -17,9 +19,11 @@ from consultations.models import (
     Opinion,
     Survey,
     SurveyAggregate,
+    SurveyParticipation,
     SurveyPurpose,
     SurveyQuestion,
 )
+from districts.models import District
 
 
 def consultation_list(
@@ -383,3 +387,78 @@ def opinion_counts(*, consultation_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["consultation_id"]: row["n"] for row in rows}
+
+
+def resident_by_pesel(*, pesel: str) -> User | None:
+    """The active account holding this PESEL (the column is unique), for a clerk entering a
+    paper questionnaire. The number comes from a POST body only, never from a URL."""
+    return User.objects.filter(pesel=pesel, is_active=True).select_related("district").first()
+
+
+def resident_by_public_id(*, public_id: Any) -> User | None:
+    return (
+        User.objects.filter(public_id=public_id, is_active=True).select_related("district").first()
+    )
+
+
+def has_responded(*, survey: Survey, user: User) -> bool:
+    return SurveyParticipation.objects.filter(survey=survey, user=user).exists()
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A group of respondents (one category of one weighting dimension), in words."""
+
+    dimension: str
+    name: str
+    respondents: int
+    respondent_share: float
+    population_share: float
+    representation_ratio: float | None
+    response_rate: float | None
+    flags: list[str]
+
+
+def _dimension_names() -> dict[str, str]:
+    return {
+        "district": str(_("Dzielnica")),
+        "age_band": str(_("Grupa wieku")),
+        "sex": str(_("Płeć")),
+    }
+
+
+def _flag_names() -> dict[str, str]:
+    return {
+        "no_respondents": str(_("brak odpowiedzi")),
+        "under_represented": str(_("słabo reprezentowana")),
+        "too_few_respondents": str(_("za mało odpowiedzi")),
+    }
+
+
+def flagged_groups(*, aggregate: SurveyAggregate | None) -> list[GroupRow]:
+    """The flagged groups of a done aggregate with their human names: the district's name, the
+    age band's label, "women"/"men", and the flags in words (one query for the districts)."""
+    if aggregate is None or aggregate.status != AggregateStatus.DONE:
+        return []
+    groups = [g for g in aggregate.result.get("groups", []) if g.get("flags")]
+    district_ids = {g["category"] for g in groups if g.get("dimension") == "district"}
+    districts = {d.pk: str(d) for d in District.objects.filter(pk__in=district_ids)}
+    categories: dict[str, dict[Any, str]] = {
+        "district": districts,
+        "age_band": {code: str(label) for code, label in AgeBand.choices},
+        "sex": {"F": str(_("kobiety")), "M": str(_("mężczyźni"))},
+    }
+    dimensions, flags = _dimension_names(), _flag_names()
+    return [
+        GroupRow(
+            dimension=dimensions.get(g["dimension"], str(g["dimension"])),
+            name=categories.get(g["dimension"], {}).get(g["category"], str(g["category"])),
+            respondents=int(g["respondents"]),
+            respondent_share=float(g["respondent_share"]),
+            population_share=float(g["population_share"]),
+            representation_ratio=g.get("representation_ratio"),
+            response_rate=g.get("response_rate"),
+            flags=[flags.get(f, f) for f in g["flags"]],
+        )
+        for g in groups
+    ]

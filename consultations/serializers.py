@@ -2,7 +2,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from consultations.models import Consultation, Meeting, Survey, SurveyQuestion
+from consultations.models import (
+    Consultation,
+    ImprovementAction,
+    Meeting,
+    Survey,
+    SurveyQuestion,
+)
 
 
 class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -125,3 +131,41 @@ class ResponseInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         if not isinstance(data, dict):
             raise serializers.ValidationError({"answers": ["Expected an object."]})
         return super().to_internal_value(data)
+
+
+class IndexValueSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    department = serializers.CharField(help_text="Empty for the overall index.")
+    value = serializers.FloatField(help_text="0–100")
+    ci_low = serializers.FloatField(help_text="95% confidence interval, lower bound")
+    ci_high = serializers.FloatField(help_text="95% confidence interval, upper bound")
+    n = serializers.IntegerField(help_text="Answers behind the value")
+
+
+class SatisfactionYearSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    year = serializers.IntegerField()
+    overall = IndexValueSerializer()
+    departments = IndexValueSerializer(many=True)
+    previous = serializers.FloatField(
+        allow_null=True, help_text="Last year's overall index (null for the first year)."
+    )
+    rule_met = serializers.BooleanField(
+        allow_null=True,
+        help_text="The city's rule: this year's index is not lower than last year's.",
+    )
+
+
+class ImprovementActionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    department = serializers.CharField(source="department.name", read_only=True)
+    survey = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImprovementAction
+        fields = ["year", "department", "survey", "finding", "action", "owner", "status"]
+
+    def get_survey(self, obj: ImprovementAction) -> str | None:
+        return str(obj.survey.public_id) if obj.survey else None
+
+
+class SatisfactionIndexSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    years = SatisfactionYearSerializer(many=True)
+    improvement_actions = ImprovementActionSerializer(many=True)

@@ -33,3 +33,14 @@ def send_digests_task() -> int:
     if today.weekday() == 0:
         sent += actions.digest_send(frequency="weekly", period_start=today - timedelta(days=7))
     return sent
+
+
+@shared_task(
+    name="consultations.close_due_surveys",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def close_due_surveys_task() -> int:
+    """Close surveys past their closing time and queue their aggregation (idempotent)."""
+    return actions.surveys_close_due()

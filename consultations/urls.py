@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("spotkania/<str:public_id>/zapis/", views.meeting_register, name="meeting-register"),
     path("spotkania/<str:public_id>/spotkanie.ics", views.meeting_ical, name="meeting-ical"),
     path("opinie/<int:pk>/zglos/", views.opinion_report, name="opinion-report"),
+    path("wypisz/<str:token>/", views.digest_unsubscribe, name="unsubscribe"),
     path("<str:public_id>/", views.consultation_detail, name="detail"),
     path("<str:public_id>/raport/", views.consultation_report, name="report"),
     path("<str:public_id>/raport.pdf", views.consultation_report_pdf, name="report-pdf"),

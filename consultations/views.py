@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -20,9 +22,14 @@ from accounts.permissions import is_assistant, is_clerk_of
 from config.pdf import render_pdf
 from consultations import actions, methodology, selectors
 from consultations.feeds import meetings_calendar
-from consultations.forms import ConsultationFilterForm, OpinionForm, ReportOpinionForm
-from consultations.models import AgeBand, Opinion, Survey
-from districts.models import District
+from consultations.forms import (
+    ConsultationFilterForm,
+    OpinionForm,
+    PaperRespondentForm,
+    ReportOpinionForm,
+    resident_token,
+)
+from consultations.models import Opinion, Survey
 
 PAGE_SIZE = 20
 
@@ -229,6 +236,8 @@ def _survey_page(
     values: dict[str, Any],
     paper: bool = False,
     status: int = 200,
+    respondent_form: PaperRespondentForm | None = None,
+    found: dict[str, Any] | None = None,
 ) -> HttpResponse:
     questions = [
         {
@@ -251,8 +260,8 @@ def _survey_page(
             if paper
             else actions.survey_eligibility_error(survey=survey, user=request.user),
             "paper": paper,
-            "paper_districts": District.objects.all() if paper else [],
-            "paper_bands": AgeBand.choices,
+            "respondent_form": respondent_form,
+            "found": found,
         },
         status=status,
     )
@@ -284,8 +293,28 @@ def _may_enter_paper(user: Any, survey: Survey) -> bool:
     return is_clerk_of(user, survey.department.code) or is_assistant(user)
 
 
+def _found(person: User, survey: Survey) -> dict[str, Any]:
+    """What the clerk sees about the person looked up (never the full PESEL)."""
+    return {
+        "name": " ".join(p for p in (person.first_name, person.last_name[:1] + ".") if p != "."),
+        "pesel": person.pesel_masked,
+        "district": person.district,
+        "answered": selectors.has_responded(survey=survey, user=person),
+    }
+
+
+def _without_pesel(form: PaperRespondentForm) -> PaperRespondentForm:
+    """Keep the errors, drop the typed PESEL so the page never echoes it back."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["pesel"] = ""
+    form.data = data
+    return form
+
+
+@sensitive_post_parameters("pesel")
 def survey_paper(request: HttpRequest, public_id: str) -> HttpResponse:
-    """A clerk or assistant types in a paper questionnaire (recorded as assisted)."""
+    """A clerk or assistant types in a paper questionnaire (recorded as assisted). The person
+    may be looked up by PESEL (POST only) to keep one response per person across channels."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     survey = selectors.survey_detail(public_id=_uuid(public_id))
@@ -294,18 +323,48 @@ def survey_paper(request: HttpRequest, public_id: str) -> HttpResponse:
     if not _may_enter_paper(request.user, survey):
         return render(request, "403.html", status=403)
     if request.method != "POST":
-        return _survey_page(request, survey, errors={}, values={}, paper=True)
-    raw = _raw_answers(survey, request.POST)
-    from consultations.forms import PaperRespondentForm
-
-    respondent = PaperRespondentForm(request.POST)
-    if not respondent.is_valid():
         return _survey_page(
             request,
             survey,
-            errors={"__all__": _("Uzupełnij dzielnicę, grupę wieku i płeć z formularza.")},
+            errors={},
+            values={},
+            paper=True,
+            respondent_form=PaperRespondentForm(),
+        )
+    raw = _raw_answers(survey, request.POST)
+    respondent = PaperRespondentForm(request.POST)
+    valid = respondent.is_valid()
+    person: User | None = respondent.cleaned_data.get("person") if valid else None
+    if request.POST.get("lookup"):
+        if valid and person is None:
+            respondent.add_error("pesel", _("Wpisz PESEL osoby, którą chcesz wyszukać."))
+        if person is None:
+            return _survey_page(
+                request,
+                survey,
+                errors={},
+                values=raw,
+                paper=True,
+                respondent_form=_without_pesel(respondent),
+                status=400,
+            )
+        return _survey_page(
+            request,
+            survey,
+            errors={},
             values=raw,
             paper=True,
+            respondent_form=PaperRespondentForm(initial={"resident": resident_token(person)}),
+            found=_found(person, survey),
+        )
+    if not valid:
+        return _survey_page(
+            request,
+            survey,
+            errors={},
+            values=raw,
+            paper=True,
+            respondent_form=_without_pesel(respondent),
             status=400,
         )
     try:
@@ -313,6 +372,7 @@ def survey_paper(request: HttpRequest, public_id: str) -> HttpResponse:
             survey=survey,
             acting_user=request.user,  # type: ignore[arg-type]
             raw_answers=raw,
+            resident=person,
             district=respondent.cleaned_data["district"],
             band=respondent.cleaned_data["age_band"],
             sex=respondent.cleaned_data["sex"],
@@ -323,7 +383,21 @@ def survey_paper(request: HttpRequest, public_id: str) -> HttpResponse:
             if hasattr(error, "error_dict")
             else {"__all__": " ".join(error.messages)}
         )
-        return _survey_page(request, survey, errors=errors, values=raw, paper=True, status=400)
+        if person is not None:
+            form = PaperRespondentForm(initial={"resident": resident_token(person)})
+            found = _found(person, survey)
+        else:
+            form, found = _without_pesel(respondent), None
+        return _survey_page(
+            request,
+            survey,
+            errors=errors,
+            values=raw,
+            paper=True,
+            status=400,
+            respondent_form=form,
+            found=found,
+        )
     messages.success(request, _("Zapisano ankietę papierową."))
     return redirect("consultations:survey-paper", public_id=survey.public_id)
 
@@ -341,11 +415,7 @@ def survey_results(request: HttpRequest, public_id: str) -> HttpResponse:
             "aggregate": aggregate,
             "rows": selectors.survey_result_rows(survey=survey),
             "raking": (aggregate.result.get("raking") if aggregate else None) or {},
-            "groups": [
-                g
-                for g in ((aggregate.result.get("groups") if aggregate else None) or [])
-                if g.get("flags")
-            ],
+            "groups": selectors.flagged_groups(aggregate=aggregate),
         },
     )
 
@@ -442,3 +512,18 @@ def consultations_ical(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         consultations_calendar(request), content_type="text/calendar; charset=utf-8"
     )
+
+
+@csrf_exempt  # RFC 8058: mail programs POST the one-click request without any session or form.
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop consultation digests from the signed link in a digest (no sign-in needed: the
+    token is the authorisation). GET only shows the button, so link scanners change nothing."""
+    user = actions.digest_unsubscribe_user(token=token)
+    if user is None:
+        return render(request, "consultations/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        actions.digest_unsubscribe(user=user)
+        return render(request, "consultations/unsubscribe.html", {"done": True})
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    return render(request, "consultations/unsubscribe.html", {})

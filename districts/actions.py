@@ -109,6 +109,12 @@ def can_update_progress(user: Any, district_id: int) -> bool:
     )
 
 
+def can_override_deadline(user: Any) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("districts.override_deadline")
+    )
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("Nie masz uprawnień do tej czynności."))
@@ -536,6 +542,7 @@ def resolution_amend(*, resolution: Resolution, acting_user: User) -> Resolution
             status=task.status,
             committed=task.committed,
             spent=task.spent,
+            progress_updated_at=task.progress_updated_at,
         )
         _history(copy, acting_user)
         copy.save()
@@ -551,9 +558,11 @@ def deadline_override_grant(
     *, district: District, year: int, reason: str, valid_until: date, acting_user: User
 ) -> DeadlineOverride:
     """A clerk records that a council may file after the deadline (until ``valid_until``)."""
-    _require(
-        bool(acting_user.is_authenticated and acting_user.has_perm("districts.override_deadline"))
-    )
+    _require(can_override_deadline(acting_user))
+    if valid_until is None:
+        raise ValidationError({"valid_until": _("Podaj datę ważności zgody.")}, code="required")
+    if year < BASE_YEAR or year > 2100:
+        raise ValidationError({"year": _("Plan obejmuje lata od 2024.")}, code="year")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Podaj uzasadnienie zgody.")}, code="reason")
     override = DeadlineOverride.objects.filter(district=district, year=year).first()
@@ -566,6 +575,14 @@ def deadline_override_grant(
     _history(override, acting_user)
     override.save()
     return override
+
+
+@transaction.atomic
+def deadline_override_revoke(*, override: DeadlineOverride, acting_user: User) -> None:
+    """A clerk withdraws a recorded permission to file late (a filing already made stays)."""
+    _require(can_override_deadline(acting_user))
+    _history(override, acting_user)
+    override.delete()
 
 
 # --------------------------------------------------------------------------------------------
@@ -597,6 +614,7 @@ def task_progress_update(
             {"spent": _("Wydano więcej, niż zaangażowano.")}, code="spent_over_committed"
         )
     task.status, task.committed, task.spent = status, committed_value, spent_value
+    task.progress_updated_at = timezone.now()
     _history(task, acting_user)
     task.save()
     return task
@@ -632,6 +650,54 @@ def _sniff(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+#: Larger photos are refused before decoding (a small file can decompress to gigabytes).
+MAX_PHOTO_PIXELS = 40_000_000
+
+
+def _strip_photo_metadata(data: bytes, content_type: str) -> bytes:
+    """The photo re-encoded without its metadata: EXIF (with the GPS position, the camera's
+    serial number, the time), XMP, comments and PNG text chunks. Task photos are public; where
+    and with what device the uploader stood is not. The EXIF orientation is applied to the
+    pixels first, so the photo keeps its upright position."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PHOTO_PIXELS:
+                raise ValidationError(
+                    {
+                        "file": ValidationError(
+                            _("Zdjęcie może mieć najwyżej 40 megapikseli."), code="pixels"
+                        )
+                    }
+                )
+            image.load()
+            icc_profile = image.info.get("icc_profile")
+            transparency = image.info.get("transparency")
+            upright = ImageOps.exif_transpose(image)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 — a file that verified but does not decode is refused
+        raise ValidationError(
+            {"file": _("Zdjęcie musi być plikiem JPEG lub PNG, a dokument plikiem PDF.")},
+            code="type",
+        ) from None
+    # Only what the pixels need survives: every other key of ``info`` (exif, xmp, comment,
+    # dpi, PNG text) is dropped, and nothing is passed on to the encoder but these.
+    upright.info = {}
+    options: dict[str, Any] = {"icc_profile": icc_profile} if icc_profile else {}
+    out = io.BytesIO()
+    if content_type == "image/jpeg":
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.save(out, format="JPEG", quality=90, optimize=True, **options)
+    else:
+        if transparency is not None and upright.mode in ("P", "L", "RGB"):
+            options["transparency"] = transparency
+        upright.save(out, format="PNG", optimize=True, **options)
+    return out.getvalue()
+
+
 @transaction.atomic
 def task_attachment_add(
     *, task: ResolutionTask, kind: str, title: str, data: bytes, acting_user: User
@@ -656,6 +722,8 @@ def task_attachment_add(
             code="type",
         )
     content_type, extension = sniffed
+    if content_type != "application/pdf":
+        data = _strip_photo_metadata(data, content_type)
     attachment = TaskAttachment(
         task=task,
         kind=kind,
@@ -669,3 +737,23 @@ def task_attachment_add(
     _history(attachment, acting_user)
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def task_attachment_remove(*, attachment: TaskAttachment, acting_user: User) -> None:
+    """Remove a task's photo or document (the district's council members and clerks with the
+    permission); the file goes from storage once the removal commits."""
+    task = attachment.task
+    _require(can_update_progress(acting_user, task.resolution.district_id))
+    if task.resolution.status not in (ResolutionStatus.FILED, ResolutionStatus.ACCEPTED):
+        raise ValidationError(
+            _("Załączniki zmienia się tylko przy zadaniach ze złożonej uchwały."),
+            code="not_filed",
+        )
+    name, storage = attachment.file.name, attachment.file.storage
+    # A superseded version may share the file (amendments copy attachments): keep it then.
+    shared = TaskAttachment.objects.filter(file=name).exclude(pk=attachment.pk).exists()
+    _history(attachment, acting_user)
+    attachment.delete()
+    if name and not shared:
+        transaction.on_commit(lambda: storage.delete(name))

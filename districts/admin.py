@@ -1,8 +1,10 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from districts.models import (
     Allocation,
     CouncilMember,
     CouncilOffice,
+    CouncilSession,
     DeadlineOverride,
     District,
     DistrictYearInput,
@@ -22,6 +25,130 @@ from districts.models import (
     ResolutionTask,
     TaskAttachment,
 )
+from districts.selectors import office_choices
+
+
+class _DryRun(Exception):
+    """Rolls back the savepoint in which an admin form tries its action."""
+
+
+class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A clerk's form whose save is a ``districts.actions`` call.
+
+    ``clean`` tries the action inside a savepoint that is always rolled back, so a refusal
+    (``ValidationError`` or a missing right) becomes a form error on the page — never a 500 —
+    and nothing is written; the admin's ``save_model`` then runs it for real, in the same
+    transaction, through ``perform``.
+    """
+
+    acting_user: Any = None  # set per request by ``ActionAdminMixin.get_form``
+
+    def value(self, name: str) -> Any:
+        """A field's cleaned value, or the instance's for fields shown read-only."""
+        if name in self.fields:
+            return self.cleaned_data.get(name)
+        return getattr(self.instance, name)
+
+    def perform(self, *, acting_user: Any) -> Model:
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self._errors:
+            return cleaned
+        try:
+            with transaction.atomic():
+                self.perform(acting_user=self.acting_user)
+                raise _DryRun
+        except _DryRun:
+            pass
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, error)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        return cleaned
+
+
+class ActionAdminMixin:
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = form.perform(acting_user=request.user)
+        # The admin logs and redirects with ``obj``: make it the row the action wrote.
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+
+class FundsPlanYearForm(ActionAdminForm):
+    class Meta:
+        model = FundsPlanYear
+        fields = ["year", "total", "filing_deadline"]
+
+    def perform(self, *, acting_user: Any) -> Model:
+        return actions.funds_plan_set(
+            year=self.value("year"),
+            total=self.value("total"),
+            filing_deadline=self.value("filing_deadline"),
+            acting_user=acting_user,
+        )
+
+
+class DistrictYearInputForm(ActionAdminForm):
+    class Meta:
+        model = DistrictYearInput
+        fields = ["district", "year", "residents", "land_area", "is_demo"]
+
+    def perform(self, *, acting_user: Any) -> Model:
+        return actions.district_input_set(
+            district=self.value("district"),
+            year=self.value("year"),
+            residents=self.value("residents"),
+            land_area=self.value("land_area"),
+            is_demo=bool(self.value("is_demo")),
+            acting_user=acting_user,
+        )
+
+
+class DeadlineOverrideForm(ActionAdminForm):
+    class Meta:
+        model = DeadlineOverride
+        fields = ["district", "year", "reason", "valid_until"]
+
+    def perform(self, *, acting_user: Any) -> Model:
+        return actions.deadline_override_grant(
+            district=self.value("district"),
+            year=self.value("year"),
+            reason=self.value("reason") or "",
+            valid_until=self.value("valid_until"),
+            acting_user=acting_user,
+        )
+
+
+class CouncilOfficeForm(forms.ModelForm):  # type: ignore[type-arg]
+    services_office_slug = forms.ChoiceField(
+        label=_("lokalizacja w e-usługach"),
+        required=False,
+        choices=lambda: [("", "—"), *office_choices()],
+        help_text=_("Lokalizacja z listy urzędów e-usług: jej adres i godziny otwarcia."),
+    )
+
+    class Meta:
+        model = CouncilOffice
+        fields = [
+            "district",
+            "services_office_slug",
+            "seat_address",
+            "office_hours",
+            "phone",
+            "email",
+            "is_demo",
+        ]
 
 
 @admin.register(District)
@@ -33,7 +160,15 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 @admin.register(CouncilOffice)
 class CouncilOfficeAdmin(SimpleHistoryAdmin):
-    list_display = ["district", "seat_address", "phone", "email"]
+    form = CouncilOfficeForm
+    list_display = ["district", "services_office_slug", "seat_address", "phone", "email"]
+
+
+@admin.register(CouncilSession)
+class CouncilSessionAdmin(SimpleHistoryAdmin):
+    list_display = ["district", "number", "starts_at", "place"]
+    list_filter = ["district"]
+    date_hierarchy = "starts_at"
 
 
 @admin.register(CouncilMember)
@@ -61,17 +196,14 @@ def compute_allocations(
 
 
 @admin.register(FundsPlanYear)
-class FundsPlanYearAdmin(SimpleHistoryAdmin):
+class FundsPlanYearAdmin(ActionAdminMixin, SimpleHistoryAdmin):
+    form = FundsPlanYearForm
     list_display = ["year", "total", "filing_deadline"]
     actions = [compute_allocations]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        actions.funds_plan_set(
-            year=obj.year,
-            total=obj.total,
-            filing_deadline=obj.filing_deadline,
-            acting_user=request.user,  # type: ignore[arg-type]
-        )
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The year is the row's identity: another year is another row.
+        return ["year"] if obj is not None else []
 
 
 @admin.register(FormulaComponent)
@@ -91,19 +223,13 @@ class FormulaComponentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DistrictYearInput)
-class DistrictYearInputAdmin(SimpleHistoryAdmin):
+class DistrictYearInputAdmin(ActionAdminMixin, SimpleHistoryAdmin):
+    form = DistrictYearInputForm
     list_display = ["district", "year", "residents", "land_area", "is_demo"]
     list_filter = ["year", "is_demo"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        actions.district_input_set(
-            district=obj.district,
-            year=obj.year,
-            residents=obj.residents,
-            land_area=obj.land_area,
-            is_demo=obj.is_demo,
-            acting_user=request.user,  # type: ignore[arg-type]
-        )
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["district", "year"] if obj is not None else []
 
 
 @admin.register(Allocation)
@@ -143,20 +269,26 @@ class ResolutionAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Filed resolutions are official records; drafts are the council's to change.
+        return False
+
 
 @admin.register(DeadlineOverride)
-class DeadlineOverrideAdmin(SimpleHistoryAdmin):
+class DeadlineOverrideAdmin(ActionAdminMixin, SimpleHistoryAdmin):
+    form = DeadlineOverrideForm
     list_display = ["district", "year", "valid_until", "granted_by", "granted_at"]
-    readonly_fields = ["granted_by", "granted_at"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        actions.deadline_override_grant(
-            district=obj.district,
-            year=obj.year,
-            reason=obj.reason,
-            valid_until=obj.valid_until,
-            acting_user=request.user,  # type: ignore[arg-type]
-        )
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fixed = ["granted_by", "granted_at"]
+        return ["district", "year", *fixed] if obj is not None else fixed
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        actions.deadline_override_revoke(override=obj, acting_user=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DeadlineOverride]) -> None:
+        for override in queryset:
+            self.delete_model(request, override)
 
 
 @admin.register(TaskAttachment)
@@ -167,4 +299,9 @@ class TaskAttachmentAdmin(SimpleHistoryAdmin):
     readonly_fields = [f.name for f in TaskAttachment._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Removed from the task's progress page or the API, where the action checks the task
+        # and the file is removed from storage too.
         return False

@@ -5,7 +5,7 @@ plan amounts, the city-owned land areas, council seats' addresses and members ar
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -15,7 +15,13 @@ from django.utils import timezone
 from accounts.actions import role_grant
 from accounts.models import Department, Role, User
 from districts import actions
-from districts.models import CouncilMember, CouncilOffice, District, Resolution
+from districts.models import (
+    CouncilMember,
+    CouncilOffice,
+    CouncilSession,
+    District,
+    Resolution,
+)
 
 DEMO_PASSWORD = "demo-Krakow-2026"  # noqa: S105 — printed for local demo logins only
 # DEMO amounts: the 2024 base and a plan reaching twice the base in 2029.
@@ -73,6 +79,16 @@ def seed(*, log: Callable[[str], object]) -> None:
                 "is_demo": True,
             },
         )
+        if not CouncilSession.objects.filter(district=district, is_demo=True).exists():
+            day = timezone.localdate() + timedelta(days=7 + district.number)
+            CouncilSession.objects.create(
+                district=district,
+                number="XV",
+                starts_at=timezone.make_aware(datetime.combine(day, time(17, 30))),
+                place=f"[DEMO] ul. Przykładowa {district.number}, sala obrad",
+                agenda="[DEMO] 1. Otwarcie sesji. 2. Uchwała w sprawie zadań na przyszły rok.",
+                is_demo=True,
+            )
         for function, name in [("chair", "Przewodniczący"), ("deputy_chair", "Wiceprzewodnicząca")]:
             CouncilMember.objects.get_or_create(
                 district=district,

@@ -43,6 +43,20 @@ class ResolutionForm(AccessibleForm):
     )
 
 
+class ResolutionCreateForm(ResolutionForm):
+    year = forms.TypedChoiceField(label=_("Rok budżetowy"), coerce=int, choices=[])
+
+    field_order = ["year", "number", "adopted_on"]
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_field: Any = self.fields["year"]
+        year_field.choices = [(y, str(y)) for y in years]
+        year_field.error_messages["invalid_choice"] = _("Wybierz rok z planu środków.")
+        if years and "year" not in self.initial:
+            self.initial["year"] = years[-1]
+
+
 class TaskForm(AccessibleForm):
     title = forms.CharField(label=_("Nazwa zadania"), max_length=300)
     category = forms.ChoiceField(label=_("Kategoria"), choices=TaskCategory.choices)

@@ -65,7 +65,15 @@ class CouncilOffice(models.Model):
         related_name="council_office",
         verbose_name=_("dzielnica"),
     )
-    seat_address = models.CharField(_("siedziba rady"), max_length=200)
+    # The seat as an office location of the e-services app (by its slug, read through
+    # ``services.selectors``): its address and weekly hours are then shown instead of the
+    # hand-kept ones below, which remain the fallback when the location is missing.
+    services_office_slug = models.SlugField(
+        _("lokalizacja w e-usługach"),
+        blank=True,
+        help_text=_("Lokalizacja z listy urzędów e-usług: jej adres i godziny otwarcia."),
+    )
+    seat_address = models.CharField(_("siedziba rady"), max_length=200, blank=True)
     office_hours = models.TextField(_("godziny dyżurów"), blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     email = models.EmailField(_("adres e-mail"), blank=True)
@@ -76,9 +84,54 @@ class CouncilOffice(models.Model):
     class Meta:
         verbose_name = _("siedziba rady dzielnicy")
         verbose_name_plural = _("siedziby rad dzielnic")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(seat_address="") | ~Q(services_office_slug=""),
+                name="districts_office_has_seat",
+                violation_error_message=_(
+                    "Podaj adres siedziby albo wybierz lokalizację z listy urzędów e-usług."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.district}: {self.seat_address}"
+        return f"{self.district}: {self.seat_address or self.services_office_slug}"
+
+
+class CouncilSession(models.Model):
+    """A session (sesja) of a district council: announced publicly with its place and agenda."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        related_name="council_sessions",
+        verbose_name=_("dzielnica"),
+    )
+    number = models.CharField(
+        _("numer sesji"), max_length=8, help_text=_("Liczba rzymska, np. XII.")
+    )
+    starts_at = models.DateTimeField(_("początek"))
+    place = models.CharField(_("miejsce"), max_length=200)
+    agenda = models.TextField(_("porządek obrad"), blank=True)
+    is_demo = models.BooleanField(_("dane demonstracyjne"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sesja rady dzielnicy")
+        verbose_name_plural = _("sesje rad dzielnic")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[IVXLC]{1,8}$"), name="districts_session_number"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "number", "starts_at"], name="districts_session_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.number} ({self.starts_at:%Y-%m-%d})"
 
 
 class CouncilFunction(models.TextChoices):
@@ -364,6 +417,7 @@ class ResolutionTask(models.Model):
     spent = models.DecimalField(
         _("wydano (zł)"), max_digits=14, decimal_places=2, default=Decimal("0")
     )
+    progress_updated_at = models.DateTimeField(_("postęp zapisano"), null=True, blank=True)
 
     history = HistoricalRecords()
 

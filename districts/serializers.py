@@ -4,9 +4,12 @@ from rest_framework import serializers
 
 from districts.models import (
     Allocation,
+    AttachmentKind,
+    DeadlineOverride,
     District,
     Resolution,
     ResolutionTask,
+    TaskAttachment,
     TaskCategory,
     TaskStatus,
 )
@@ -119,3 +122,35 @@ class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     committed = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
     spent = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
+
+
+class AttachmentSerializer(serializers.ModelSerializer[TaskAttachment]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskAttachment
+        fields = ["id", "kind", "title", "content_type", "size", "url", "uploaded_at"]
+
+    def get_url(self, obj: TaskAttachment) -> str:
+        return obj.file.url
+
+
+class AttachmentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    title = serializers.CharField(max_length=200)
+    file = serializers.FileField()
+
+
+class DeadlineOverrideSerializer(serializers.ModelSerializer[DeadlineOverride]):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = DeadlineOverride
+        fields = ["id", "district", "year", "reason", "valid_until", "granted_at"]
+
+
+class DeadlineOverrideCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    district = serializers.SlugRelatedField(slug_field="slug", queryset=District.objects.all())
+    year = serializers.IntegerField(min_value=2024, max_value=2100)
+    reason = serializers.CharField()
+    valid_until = serializers.DateField()

@@ -27,6 +27,11 @@ urlpatterns = [
     path(
         "zadania/<int:task_id>/zalaczniki/", views.task_attachment_add, name="task_attachment_add"
     ),
+    path(
+        "zadania/<int:task_id>/zalaczniki/<int:attachment_id>/usun/",
+        views.task_attachment_remove,
+        name="task_attachment_remove",
+    ),
     path("<slug:slug>/", views.district_detail, name="detail"),
     path("<slug:slug>/zadania/", views.district_tasks, name="tasks"),
     path("<slug:slug>/uchwaly/nowa/", views.resolution_create, name="resolution_create"),

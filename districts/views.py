@@ -11,20 +11,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import council_district_ids
 from config.pdf import render_pdf
 from districts import actions, charts
-from districts.forms import AttachmentForm, ProgressForm, ResolutionForm, ReviewForm, TaskForm
-from districts.models import District, Resolution, ResolutionStatus, ResolutionTask
+from districts.forms import (
+    AttachmentForm,
+    ProgressForm,
+    ResolutionCreateForm,
+    ResolutionForm,
+    ReviewForm,
+    TaskForm,
+)
+from districts.models import (
+    District,
+    Resolution,
+    ResolutionStatus,
+    ResolutionTask,
+    TaskAttachment,
+)
 from districts.registry import activity_for
 from districts.selectors import (
     allocation_table,
     council_members,
+    council_seat,
     current_tasks,
+    deadline_override_for,
     district_allocations,
     district_list,
+    filing_deadline,
     funds_doubling,
     funds_plan,
     public_resolutions,
@@ -32,6 +49,18 @@ from districts.selectors import (
     resolution_versions,
     resolutions_for_districts,
     resolutions_to_review,
+    task_attachments,
+    upcoming_sessions,
+)
+
+WEEKDAYS = (
+    gettext_lazy("poniedziałek"),
+    gettext_lazy("wtorek"),
+    gettext_lazy("środa"),
+    gettext_lazy("czwartek"),
+    gettext_lazy("piątek"),
+    gettext_lazy("sobota"),
+    gettext_lazy("niedziela"),
 )
 
 
@@ -45,14 +74,18 @@ def district_index(request: HttpRequest) -> HttpResponse:
 
 
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    district = get_object_or_404(District.objects.select_related("council_office"), slug=slug)
-    office = getattr(district, "council_office", None)
+    district = get_object_or_404(District, slug=slug)
+    seat = council_seat(district=district)
     return render(
         request,
         "districts/detail.html",
         {
             "district": district,
-            "office": office,
+            "seat": seat,
+            "weekly": [(WEEKDAYS[day], intervals) for day, intervals in seat.weekly]
+            if seat
+            else [],
+            "sessions": upcoming_sessions(district=district),
             "members": council_members(district=district),
             "allocations": district_allocations(district=district),
             "resolutions": public_resolutions(district=district)[:10],
@@ -207,30 +240,26 @@ def resolution_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not actions.can_edit_district(request.user, district.pk):
         raise PermissionDenied
     years = [p.year for p in funds_plan()]
-    form = ResolutionForm(request.POST or None)
-    year_error = ""
+    form = ResolutionCreateForm(request.POST or None, years=years)
     if request.method == "POST" and form.is_valid():
-        year_raw = request.POST.get("year", "")
-        if not year_raw.isdigit() or int(year_raw) not in years:
-            year_error = _("Wybierz rok z planu środków.")
+        try:
+            resolution = actions.resolution_draft_create(
+                district=district,
+                year=form.cleaned_data["year"],
+                number=form.cleaned_data["number"],
+                adopted_on=form.cleaned_data["adopted_on"],
+                acting_user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.apply(error)
         else:
-            try:
-                resolution = actions.resolution_draft_create(
-                    district=district,
-                    year=int(year_raw),
-                    number=form.cleaned_data["number"],
-                    adopted_on=form.cleaned_data["adopted_on"],
-                    acting_user=request.user,  # type: ignore[arg-type]
-                )
-            except ValidationError as error:
-                form.apply(error)
-            else:
-                messages.success(request, _("Utworzono projekt uchwały."))
-                return redirect("districts:resolution_edit", public_id=resolution.public_id)
+            messages.success(request, _("Utworzono projekt uchwały."))
+            return redirect("districts:resolution_edit", public_id=resolution.public_id)
     return render(
         request,
         "districts/resolution_create.html",
-        {"district": district, "form": form, "years": years, "year_error": year_error},
+        {"district": district, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -263,6 +292,10 @@ def _edit_page(
             "check": actions.resolution_check(resolution),
             "file_errors": file_errors or [],
             "allocation": actions.district_allocation(
+                district_id=resolution.district_id, year=resolution.year
+            ),
+            "deadline": filing_deadline(year=resolution.year),
+            "override": deadline_override_for(
                 district_id=resolution.district_id, year=resolution.year
             ),
         },
@@ -418,10 +451,29 @@ def task_progress(request: HttpRequest, task_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Zapisano postęp zadania."))
                 return redirect("districts:tasks", slug=task.resolution.district.slug)
+    return _progress_page(request, task, form=form, status=status)
+
+
+def _progress_page(
+    request: HttpRequest,
+    task: ResolutionTask,
+    *,
+    form: ProgressForm | None = None,
+    attachment_form: AttachmentForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    initial = {"status": task.status, "committed": task.committed, "spent": task.spent}
     return render(
         request,
         "districts/progress.html",
-        {"task": task, "form": form, "attachment_form": AttachmentForm()},
+        {
+            "task": task,
+            "form": form or ProgressForm(initial=initial),
+            "attachment_form": attachment_form or AttachmentForm(),
+            "attachments": task_attachments(task=task),
+            "attachment_errors": errors or [],
+        },
         status=status,
     )
 
@@ -454,15 +506,22 @@ def task_attachment_add(request: HttpRequest, task_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Dodano załącznik."))
                 return redirect("districts:tasks", slug=task.resolution.district.slug)
-    return render(
-        request,
-        "districts/progress.html",
-        {
-            "task": task,
-            "form": ProgressForm(
-                initial={"status": task.status, "committed": task.committed, "spent": task.spent}
-            ),
-            "attachment_form": form,
-        },
-        status=400,
+    return _progress_page(request, task, attachment_form=form, status=400)
+
+
+@require_POST
+def task_attachment_remove(request: HttpRequest, task_id: int, attachment_id: int) -> HttpResponse:
+    if denied := _login_required(request):
+        return denied
+    task = get_object_or_404(
+        ResolutionTask.objects.select_related("resolution__district"), pk=task_id
     )
+    if not actions.can_update_progress(request.user, task.resolution.district_id):
+        raise PermissionDenied
+    attachment = get_object_or_404(TaskAttachment, pk=attachment_id, task=task)
+    try:
+        actions.task_attachment_remove(attachment=attachment, acting_user=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        return _progress_page(request, task, errors=error.messages, status=400)
+    messages.success(request, _("Usunięto załącznik."))
+    return redirect("districts:task_progress", task_id=task.pk)

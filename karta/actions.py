@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,21 +27,28 @@ from karta import keys
 from karta.cardnumbers import generate_card_number
 from karta.documents import DocumentError, check_document
 from karta.models import (
+    LARGE_FAMILY_MIN_CHILDREN,
     AgeBand,
     ApplicationStatus,
     Card,
     CardSerial,
     Carrier,
     DocumentKind,
+    EntitlementMethod,
+    EntitlementStatus,
     HolderGroup,
+    LargeFamilyEntitlement,
     Location,
     Offer,
     OfferKind,
     Partner,
+    PartnerApiKey,
+    RollupWatermark,
     StatusApplication,
     UsageDailyDimension,
     UsageDailyOffer,
     UsageEvent,
+    UsageMonthly,
 )
 from karta.tokens import TokenError, verify_token
 
@@ -185,6 +192,15 @@ def status_documents_purge(*, now: datetime | None = None) -> int:
         _history(application, None)
         application.save(update_fields=["file_deleted_at"])
         count += 1
+    family_due = LargeFamilyEntitlement.objects.filter(
+        decided_at__lt=cutoff, file_deleted_at__isnull=True
+    ).exclude(file_name="")
+    for entitlement in family_due:
+        storage.delete(entitlement.file_name)
+        entitlement.file_deleted_at = now
+        _history(entitlement, None)
+        entitlement.save(update_fields=["file_deleted_at"])
+        count += 1
     return count
 
 
@@ -209,6 +225,193 @@ def status_reminders_due(*, today: date | None = None) -> list[int]:
         ):
             claimed.append(pk)
     return claimed
+
+
+# --------------------------------------------------------------------------------------------
+# Large-family entitlement (Karta Dużej Rodziny)
+# --------------------------------------------------------------------------------------------
+
+#: An entitlement lasts as long as the family's Karta Dużej Rodziny, but never longer than
+#: this without a new check (children grow up; the KDR of a parent is indefinite).
+LARGE_FAMILY_MAX_DAYS = 3 * 365
+
+
+def current_large_family(user: User) -> LargeFamilyEntitlement | None:
+    """The approved, unexpired large-family entitlement of ``user``, if any."""
+    return (
+        LargeFamilyEntitlement.objects.filter(
+            user=user,
+            status=EntitlementStatus.APPROVED,
+            valid_until__gte=timezone.localdate(),
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def _check_grant(valid_until: date | None, children_count: int | None) -> date:
+    today = timezone.localdate()
+    if valid_until is None or valid_until <= today:
+        raise ValidationError(
+            _("Podaj datę ważności Karty Dużej Rodziny (w przyszłości)."), code="valid_until"
+        )
+    if valid_until > today + timedelta(days=LARGE_FAMILY_MAX_DAYS):
+        raise ValidationError(
+            _("Uprawnienie można przyznać najwyżej na 3 lata."), code="valid_until_too_far"
+        )
+    if children_count is None or children_count < LARGE_FAMILY_MIN_CHILDREN:
+        raise ValidationError(
+            _("Rodzina wielodzietna to rodzina z co najmniej trojgiem dzieci."),
+            code="children_count",
+        )
+    return valid_until
+
+
+def large_family_submit(*, user: User, data: bytes, acting_user: User) -> LargeFamilyEntitlement:
+    """File a scan of the Karta Dużej Rodziny (or the decision granting it) for review.
+    Raises ``ValidationError`` (nothing stored) for a bad file or a pending request."""
+    try:
+        clean = check_document(data)
+    except DocumentError as exc:
+        raise ValidationError(document_error_message(exc.code), code=exc.code) from exc
+    pending = _("Masz już wniosek o uprawnienie rodziny wielodzietnej, który czeka na decyzję.")
+    if LargeFamilyEntitlement.objects.filter(user=user, status=EntitlementStatus.PENDING).exists():
+        raise ValidationError(pending, code="pending_exists")
+    storage = storages["private"]
+    name = storage.save(f"karta/{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content))
+    try:
+        with transaction.atomic():
+            entitlement = LargeFamilyEntitlement(
+                user=user,
+                method=EntitlementMethod.DOCUMENT,
+                file_name=name,
+                content_type=clean.content_type,
+                file_size=len(clean.content),
+                file_sha256=hashlib.sha256(clean.content).hexdigest(),
+            )
+            _history(entitlement, acting_user)
+            entitlement.save()
+    except IntegrityError as exc:
+        storage.delete(name)
+        raise ValidationError(pending, code="pending_exists") from exc
+    except BaseException:
+        storage.delete(name)
+        raise
+    return entitlement
+
+
+@transaction.atomic
+def large_family_verify_in_person(
+    *, user: User, valid_until: date | None, children_count: int | None, acting_user: User
+) -> LargeFamilyEntitlement:
+    """A clerk saw the original Karta Dużej Rodziny at the office: the entitlement is
+    approved at once (no file is kept). A pending upload of the same person is closed."""
+    valid_until = _check_grant(valid_until, children_count)
+    if not (user.is_active and user.is_authenticated):
+        raise ValidationError(_("Konto mieszkańca jest nieaktywne."), code="inactive")
+    now = timezone.now()
+    for pending in LargeFamilyEntitlement.objects.select_for_update().filter(
+        user=user, status=EntitlementStatus.PENDING
+    ):
+        pending.status = EntitlementStatus.REJECTED
+        pending.decided_at = now
+        pending.decided_by = acting_user
+        pending.rejection_reason = _("Zastąpione weryfikacją w urzędzie.")
+        _history(pending, acting_user)
+        pending.save()
+    entitlement = LargeFamilyEntitlement(
+        user=user,
+        method=EntitlementMethod.CLERK,
+        status=EntitlementStatus.APPROVED,
+        children_count=children_count,
+        decided_at=now,
+        decided_by=acting_user,
+        valid_until=valid_until,
+    )
+    _history(entitlement, acting_user)
+    entitlement.save()
+    return entitlement
+
+
+def _decide_entitlement(entitlement: LargeFamilyEntitlement) -> LargeFamilyEntitlement:
+    locked = LargeFamilyEntitlement.objects.select_for_update().get(pk=entitlement.pk)
+    if locked.status != EntitlementStatus.PENDING:
+        raise ValidationError(_("O tym wniosku już zdecydowano."), code="already_decided")
+    return locked
+
+
+@transaction.atomic
+def large_family_approve(
+    *,
+    entitlement: LargeFamilyEntitlement,
+    valid_until: date | None,
+    children_count: int | None,
+    acting_user: User,
+) -> LargeFamilyEntitlement:
+    """Approve an uploaded proof until ``valid_until`` (the KDR's own expiry, ≤ 3 years)."""
+    from karta import tasks
+
+    valid_until = _check_grant(valid_until, children_count)
+    locked = _decide_entitlement(entitlement)
+    locked.status = EntitlementStatus.APPROVED
+    locked.decided_at = timezone.now()
+    locked.decided_by = acting_user
+    locked.valid_until = valid_until
+    locked.children_count = children_count
+    _history(locked, acting_user)
+    locked.save()
+    enqueue_after_commit(tasks.send_large_family_email, locked.pk)
+    return locked
+
+
+@transaction.atomic
+def large_family_reject(
+    *, entitlement: LargeFamilyEntitlement, reason: str, acting_user: User
+) -> LargeFamilyEntitlement:
+    from karta import tasks
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Podaj powód odrzucenia."), code="reason_required")
+    locked = _decide_entitlement(entitlement)
+    locked.status = EntitlementStatus.REJECTED
+    locked.decided_at = timezone.now()
+    locked.decided_by = acting_user
+    locked.rejection_reason = reason[:2000]
+    _history(locked, acting_user)
+    locked.save()
+    enqueue_after_commit(tasks.send_large_family_email, locked.pk)
+    return locked
+
+
+@transaction.atomic
+def large_family_revoke(
+    *, entitlement: LargeFamilyEntitlement, reason: str, acting_user: User
+) -> LargeFamilyEntitlement:
+    """Withdraw an approved entitlement (e.g. the KDR was cancelled) and revoke the
+    person's live cards in the large-family group: they must not keep its discounts."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Podaj powód cofnięcia."), code="reason_required")
+    locked = LargeFamilyEntitlement.objects.select_for_update().get(pk=entitlement.pk)
+    if locked.status != EntitlementStatus.APPROVED:
+        raise ValidationError(
+            _("Cofnąć można tylko zatwierdzone uprawnienie."), code="not_approved"
+        )
+    locked.status = EntitlementStatus.REVOKED
+    locked.rejection_reason = reason[:2000]
+    _history(locked, acting_user)
+    locked.save()
+    if current_large_family(locked.user) is None:
+        for card in Card.objects.filter(
+            holder=locked.user, holder_group=HolderGroup.LARGE_FAMILY, revoked_at__isnull=True
+        ):
+            card_revoke(
+                card=card,
+                acting_user=acting_user,
+                reason=_("cofnięto uprawnienie rodziny wielodzietnej"),
+            )
+    return locked
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,8 +448,10 @@ def card_issue(
     """Issue a card to a resident with a current status, or to their child under 18.
 
     The card is valid as long as the status; the group follows the person's age
-    (child < 18, senior ≥ 65) unless the family holds a large-family entitlement.
+    (child < 18, senior ≥ 65) unless ``large_family`` is asked for, which needs a current
+    :class:`LargeFamilyEntitlement` (and the card then ends with it).
     """
+    entitlement: LargeFamilyEntitlement | None = None
     if carrier not in Carrier.values:
         raise ValidationError(_("Wybierz nośnik karty."), code="carrier")
     status = current_status(holder)
@@ -265,12 +470,20 @@ def card_issue(
             )
         group = HolderGroup.CHILD
     elif large_family:
+        entitlement = current_large_family(holder)
+        if entitlement is None or entitlement.valid_until is None:
+            raise ValidationError(
+                _("Karta rodziny wielodzietnej wymaga zatwierdzonego uprawnienia."),
+                code="large_family_required",
+            )
         group = HolderGroup.LARGE_FAMILY
     elif holder.birth_date and _age(holder.birth_date, today) >= 65:
         group = HolderGroup.SENIOR
     else:
         group = HolderGroup.ADULT
     valid_until = status.valid_until
+    if group == HolderGroup.LARGE_FAMILY and entitlement is not None and entitlement.valid_until:
+        valid_until = min(valid_until, entitlement.valid_until)
     if child_birth_date is not None:
         # A child's card ends on the 18th birthday at the latest.
         eighteenth = (
@@ -313,6 +526,38 @@ def card_revoke(*, card: Card, acting_user: User, reason: str) -> Card:
     return locked
 
 
+@transaction.atomic
+def card_suspend(*, card: Card, acting_user: User, reason: str) -> Card:
+    """Stop a card for now (a partner's check and new QR codes refuse it); reversible."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Podaj powód zawieszenia."), code="reason_required")
+    locked = Card.objects.select_for_update().get(pk=card.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("Karta jest już unieważniona."), code="card_revoked")
+    if locked.suspended_at is not None:
+        raise ValidationError(_("Karta jest już zawieszona."), code="card_suspended")
+    locked.suspended_at = timezone.now()
+    locked.suspension_reason = reason[:200]
+    _history(locked, acting_user)
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def card_reinstate(*, card: Card, acting_user: User) -> Card:
+    locked = Card.objects.select_for_update().get(pk=card.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("Karta jest już unieważniona."), code="card_revoked")
+    if locked.suspended_at is None:
+        raise ValidationError(_("Karta nie jest zawieszona."), code="card_not_suspended")
+    locked.suspended_at = None
+    locked.suspension_reason = ""
+    _history(locked, acting_user)
+    locked.save()
+    return locked
+
+
 def card_token(*, card: Card, now: datetime | None = None) -> str:
     """The QR text for an active card (signing is not a write: nothing is stored)."""
     if not card.is_active:
@@ -334,14 +579,41 @@ def card_token(*, card: Card, now: datetime | None = None) -> str:
 
 
 @transaction.atomic
-def partner_api_key_issue(*, partner: Partner, acting_user: User) -> str:
-    """A new API key for the partner (the previous one stops working); shown once."""
+def partner_api_key_issue(*, partner: Partner, acting_user: User | None) -> str:
+    """Create the partner's API key, or rotate it: the live key (if any) stops working at
+    once. Returns the key, which is never stored (only its SHA-256): show it once."""
+    Partner.objects.select_for_update().filter(pk=partner.pk).first()  # serialise rotations
+    now = timezone.now()
+    for live in PartnerApiKey.objects.live().filter(partner=partner):
+        live.revoked_at = now
+        live.revoked_by = acting_user
+        _history(live, acting_user)
+        live.save()
     raw = "kkp_" + secrets.token_urlsafe(32)
-    partner.api_key_hash = Partner.hash_key(raw)
-    partner.api_key_hint = raw[:10]
-    _history(partner, acting_user)
-    partner.save(update_fields=["api_key_hash", "api_key_hint"])
+    key = PartnerApiKey(
+        partner=partner,
+        key_hash=Partner.hash_key(raw),
+        hint=raw[:10],
+        created_by=acting_user,
+    )
+    _history(key, acting_user)
+    key.save()
     return raw
+
+
+@transaction.atomic
+def partner_api_key_revoke(*, partner: Partner, acting_user: User) -> int:
+    """Revoke the partner's live key (its terminals stop at once); returns how many."""
+    count = 0
+    for live in PartnerApiKey.objects.select_for_update().live().filter(partner=partner):
+        live.revoked_at = timezone.now()
+        live.revoked_by = acting_user
+        _history(live, acting_user)
+        live.save()
+        count += 1
+    if not count:
+        raise ValidationError(_("Ten partner nie ma ważnego klucza API."), code="no_live_key")
+    return count
 
 
 class UsageError(Exception):
@@ -380,6 +652,8 @@ def card_check(*, partner: Partner, token: str, at: datetime | None = None) -> C
         raise UsageError("card_unknown", _("Nie znaleziono karty."))
     if card.revoked_at is not None and card.revoked_at <= at:
         raise UsageError("card_revoked", _("Karta została unieważniona."))
+    if card.suspended_at is not None and card.suspended_at <= at:
+        raise UsageError("card_suspended", _("Karta jest zawieszona."))
     day = timezone.localdate(at)
     if not card.valid_from <= day <= card.valid_until:
         raise UsageError("card_expired", _("Karta jest nieważna."))
@@ -490,7 +764,7 @@ def usage_record(
 
 def karta_personal_data_erase(*, user: User) -> None:
     """Erase a person's Karta data (inside the account deletion transaction): the tax
-    documents and applications, the cards and their history. Usage events stay for the
+    documents and applications, large-family entitlements, the cards and their history. Usage events stay for the
     statistics, already unlinked from the card (district, age band and group only)."""
     storage = storages["private"]
     applications = StatusApplication.objects.filter(user=user)
@@ -498,6 +772,10 @@ def karta_personal_data_erase(*, user: User) -> None:
     applications.delete()
     # After the deletes: deleting a row writes one more history row, with the old values.
     StatusApplication.history.filter(user_id=user.pk).delete()
+    entitlements = LargeFamilyEntitlement.objects.filter(user=user)
+    names += [name for name in entitlements.values_list("file_name", flat=True) if name]
+    entitlements.delete()
+    LargeFamilyEntitlement.history.filter(user_id=user.pk).delete()
     cards = Card.objects.filter(holder=user)
     UsageEvent.objects.filter(card__in=cards).update(card=None)
     cards.delete()
@@ -567,3 +845,70 @@ def usage_rollup_refresh(*, since: date | None = None) -> int:
         UsageDailyDimension.objects.bulk_create(rows, batch_size=5000)
         written += len(rows)
     return written
+
+
+MONTHLY_WATERMARK = "usage_monthly"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Events are written in short transactions stamped before they commit: re-reading this much
+#: before the last watermark picks up any that committed late (recomputing is idempotent).
+WATERMARK_OVERLAP = timedelta(minutes=10)
+
+
+@transaction.atomic
+def usage_monthly_refresh(*, now: datetime | None = None) -> int:
+    """Bring :class:`UsageMonthly` up to date; returns the number of months recomputed.
+
+    Incremental: finds the months of events recorded since the watermark (index on
+    ``recorded_at``) and recomputes each of those months whole from the events (index on
+    ``occurred_at``) with one GROUP BY, replacing its rows. Idempotent: running it twice, or
+    over months already done, writes the same rows. The first run builds every month.
+    """
+    tz = timezone.get_current_timezone()
+    now = now or timezone.now()
+    # The locked watermark row serialises concurrent runs (a beat firing twice).
+    RollupWatermark.objects.get_or_create(
+        name=MONTHLY_WATERMARK, defaults={"recorded_until": _EPOCH}
+    )
+    mark = RollupWatermark.objects.select_for_update().get(name=MONTHLY_WATERMARK)
+    events = UsageEvent.objects.all()
+    if mark.recorded_until > _EPOCH:
+        events = events.filter(recorded_at__gte=mark.recorded_until - WATERMARK_OVERLAP)
+    months = sorted(
+        set(
+            events.filter(recorded_at__lt=now)
+            .annotate(m=TruncMonth("occurred_at", tzinfo=tz))
+            .values_list("m", flat=True)
+            .order_by()
+            .distinct()
+        )
+    )
+    for month in months:
+        start = (
+            month
+            if isinstance(month, datetime)
+            else datetime.combine(month, datetime.min.time(), tzinfo=tz)
+        )
+        start = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        end = (start + timedelta(days=32)).replace(day=1)
+        first_day = start.date()
+        UsageMonthly.objects.filter(month=first_day).delete()
+        UsageMonthly.objects.bulk_create(
+            [
+                UsageMonthly(
+                    month=first_day,
+                    category=row["category"],
+                    partner_id=row["partner_id"],
+                    district_id=row["district_id"],
+                    uses=row["uses"],
+                    discount=row["discount"],
+                )
+                for row in UsageEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+                .values("category", "partner_id", "district_id")
+                .annotate(uses=Count("id"), discount=Sum("discount"))
+                .order_by()
+            ],
+            batch_size=5000,
+        )
+    mark.recorded_until = now
+    mark.save(update_fields=["recorded_until"])
+    return len(months)

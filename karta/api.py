@@ -8,6 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import authentication, exceptions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -17,16 +19,30 @@ from rest_framework.views import APIView
 
 from config.api import error_body
 from karta import actions, keys, selectors
-from karta.models import Partner
+from karta.models import Category, HolderGroup, Partner, PartnerKind
 from karta.serializers import (
     ApplicationSerializer,
+    BulkResultSerializer,
     BulkUseSerializer,
     CardSerializer,
+    CheckResultSerializer,
     CheckSerializer,
+    ErrorSerializer,
+    JwksSerializer,
+    LargeFamilySerializer,
+    LargeFamilyUploadSerializer,
     OfferSerializer,
+    RevocationListSerializer,
     UploadSerializer,
+    UseResultSerializer,
     UseSerializer,
 )
+
+_PARTNER_ERRORS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+}
 
 
 class PartnerKeyAuthentication(authentication.BaseAuthentication):
@@ -51,6 +67,21 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+class PartnerKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """Documents ``Authorization: Partner kkp_…`` in the OpenAPI schema."""
+
+    target_class = "karta.api.PartnerKeyAuthentication"
+    name = "partnerKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Partner kkp_…`: the partner's key, issued by the city in the admin.",
+        }
 
 
 class IsPartner(BasePermission):
@@ -83,6 +114,7 @@ class KeysView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
+    @extend_schema(responses=JwksSerializer, summary="QR token public keys (JWKS)")
     def get(self, request: Request) -> Response:
         response = Response(keys.jwks())
         response["Cache-Control"] = "public, max-age=3600"
@@ -94,6 +126,15 @@ class OfferListView(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        responses=OfferSerializer(many=True),
+        parameters=[
+            OpenApiParameter("q", str, description="text search"),
+            OpenApiParameter("category", str, enum=Category.values),
+            OpenApiParameter("group", str, enum=HolderGroup.values),
+            OpenApiParameter("kind", str, enum=PartnerKind.values),
+        ],
+    )
     def get(self, request: Request) -> Response:
         offers = selectors.catalogue_offers(
             query=request.query_params.get("q", "")[:100],
@@ -110,10 +151,15 @@ class ApplicationListView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(responses=ApplicationSerializer(many=True))
     def get(self, request: Request) -> Response:
         applications = selectors.applications_of(request.user)  # type: ignore[arg-type]
         return Response(ApplicationSerializer(applications, many=True).data)
 
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: ApplicationSerializer, 400: ErrorSerializer},
+    )
     def post(self, request: Request) -> Response:
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -129,11 +175,41 @@ class ApplicationListView(APIView):
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
 
+class LargeFamilyListView(APIView):
+    """The resident's own large-family requests; POST uploads a Karta Dużej Rodziny scan."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=LargeFamilySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        entitlements = selectors.large_family_of(request.user)  # type: ignore[arg-type]
+        return Response(LargeFamilySerializer(entitlements, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": LargeFamilyUploadSerializer},
+        responses={201: LargeFamilySerializer, 400: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = LargeFamilyUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            entitlement = actions.large_family_submit(
+                user=request.user,  # type: ignore[arg-type]
+                data=serializer.validated_data["document"],
+                acting_user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            raise exceptions.ValidationError({"document": exc.messages}) from exc
+        return Response(LargeFamilySerializer(entitlement).data, status=status.HTTP_201_CREATED)
+
+
 class CardListView(APIView):
     """The resident's own cards, each active one with a fresh QR token."""
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=CardSerializer(many=True))
     def get(self, request: Request) -> Response:
         cards = list(selectors.cards_of(request.user))  # type: ignore[arg-type]
         now = timezone.now()
@@ -144,18 +220,24 @@ class CardListView(APIView):
 
 
 class RevocationListView(PartnerView):
-    """Card numbers revoked before their end: partners refresh this list for offline checks."""
+    """Card numbers revoked or suspended before their end: partners refresh this list for
+    offline checks and refuse every number on it."""
 
+    @extend_schema(responses={200: RevocationListSerializer, 401: ErrorSerializer})
     def get(self, request: Request) -> Response:
         return Response(
             {
                 "generated_at": timezone.now().isoformat(),
                 "revoked": selectors.revoked_card_numbers(),
+                "suspended": selectors.suspended_card_numbers(),
             }
         )
 
 
 class CheckView(PartnerView):
+    @extend_schema(
+        request=CheckSerializer, responses={200: CheckResultSerializer, **_PARTNER_ERRORS}
+    )
     def post(self, request: Request, slug: str) -> Response:
         partner = self.partner(request, slug)
         serializer = CheckSerializer(data=request.data)
@@ -197,6 +279,10 @@ def _event_json(event: Any, created: bool) -> dict[str, Any]:
 
 
 class UseView(PartnerView):
+    @extend_schema(
+        request=UseSerializer,
+        responses={201: UseResultSerializer, 200: UseResultSerializer, **_PARTNER_ERRORS},
+    )
     def post(self, request: Request, slug: str) -> Response:
         partner = self.partner(request, slug)
         serializer = UseSerializer(data=request.data)
@@ -214,6 +300,9 @@ class UseView(PartnerView):
 class BulkUseView(PartnerView):
     """Offline terminals upload up to 1000 events; each is answered on its own."""
 
+    @extend_schema(
+        request=BulkUseSerializer, responses={200: BulkResultSerializer, **_PARTNER_ERRORS}
+    )
     def post(self, request: Request, slug: str) -> Response:
         partner = self.partner(request, slug)
         envelope = BulkUseSerializer(data=request.data)

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("karta/keys/", api.KeysView.as_view(), name="karta-keys"),
     path("karta/revocations/", api.RevocationListView.as_view(), name="karta-revocations"),
     path("karta/applications/", api.ApplicationListView.as_view(), name="karta-applications"),
+    path("karta/large-family/", api.LargeFamilyListView.as_view(), name="karta-large-family"),
     path("karta/cards/", api.CardListView.as_view(), name="karta-cards"),
     path("karta/partners/<slug:slug>/check/", api.CheckView.as_view(), name="karta-check"),
     path("karta/partners/<slug:slug>/uses/", api.UseView.as_view(), name="karta-use"),

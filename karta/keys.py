@@ -3,8 +3,9 @@
 Decision: private keys live in the secret store and reach the process as the environment
 variable ``KARTA_SIGNING_KEYS`` (JSON ``{kid: PKCS#8 PEM}``) with ``KARTA_SIGNING_KID`` naming
 the signing key; every configured key's *public* half is published (JWKS) so tokens signed by
-the previous key stay verifiable during a rotation. Without configuration one key is derived
-from ``SECRET_KEY`` with HKDF (kid ``s1``): as secret as the Django key, stable across restarts.
+the previous key stay verifiable during a rotation. ``manage.py karta_signing_key KID`` prints
+a new key. Production settings refuse to start without ``KARTA_SIGNING_KEYS``; only local runs
+and tests, which leave it unset, get one key derived from ``SECRET_KEY`` with HKDF (kid ``s1``).
 """
 
 from __future__ import annotations

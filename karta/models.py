@@ -116,6 +116,118 @@ class StatusApplication(models.Model):
 
 
 # --------------------------------------------------------------------------------------------
+# Large-family entitlement (Karta Dużej Rodziny): unlocks the "large family" holder group
+# --------------------------------------------------------------------------------------------
+
+
+class EntitlementMethod(models.TextChoices):
+    DOCUMENT = "document", _("przesłany dokument")
+    CLERK = "clerk", _("weryfikacja w urzędzie")
+
+
+class EntitlementStatus(models.TextChoices):
+    PENDING = "pending", _("czeka na decyzję")
+    APPROVED = "approved", _("zatwierdzone")
+    REJECTED = "rejected", _("odrzucone")
+    REVOKED = "revoked", _("cofnięte")
+
+
+#: A large family (rodzina wielodzietna) raises at least three children (ustawa z 5 XII 2014
+#: o Karcie Dużej Rodziny, art. 4).
+LARGE_FAMILY_MIN_CHILDREN = 3
+
+
+class LargeFamilyEntitlement(models.Model):
+    """A resident's proof of belonging to a large family: a scan of the Karta Dużej Rodziny
+    (or the municipal decision) uploaded for review, or a clerk's check of the original at
+    the office. An approved, unexpired entitlement lets cards be issued in the
+    ``large_family`` group (see ``karta.actions.card_issue``); revoking it revokes them.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="karta_large_family",
+        verbose_name=_("mieszkaniec"),
+    )
+    method = models.CharField(
+        _("sposób weryfikacji"), max_length=10, choices=EntitlementMethod.choices
+    )
+    file_name = models.CharField(max_length=100, blank=True, editable=False)
+    content_type = models.CharField(max_length=50, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False)
+    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    file_deleted_at = models.DateTimeField(_("plik usunięto"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EntitlementStatus.choices,
+        default=EntitlementStatus.PENDING,
+    )
+    children_count = models.PositiveSmallIntegerField(_("liczba dzieci"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("złożono"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decyzja"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zdecydował(a)"),
+    )
+    rejection_reason = models.TextField(_("powód odrzucenia lub cofnięcia"), blank=True)
+    valid_until = models.DateField(_("uprawnienie ważne do"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("uprawnienie rodziny wielodzietnej")
+        verbose_name_plural = _("uprawnienia rodzin wielodzietnych")
+        ordering = ["submitted_at"]
+        permissions = [
+            ("verify_largefamily", _("Może weryfikować uprawnienia rodzin wielodzietnych"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="karta_one_pending_large_family_per_user",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["rejected", "revoked"]) | ~Q(rejection_reason=""),
+                name="karta_large_family_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | (
+                    Q(valid_until__isnull=False)
+                    & Q(children_count__isnull=False)
+                    & Q(children_count__gte=LARGE_FAMILY_MIN_CHILDREN)
+                ),
+                name="karta_large_family_approval_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="karta_large_family_decision_has_time",
+            ),
+            # A document review has a file; a check at the office never stores one.
+            models.CheckConstraint(
+                condition=(Q(method="document") & ~Q(file_name=""))
+                | (Q(method="clerk") & Q(file_name="")),
+                name="karta_large_family_method_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} — {self.submitted_at:%Y-%m-%d}"
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_name) and self.file_deleted_at is None
+
+
+# --------------------------------------------------------------------------------------------
 # R-KK-2 cards
 # --------------------------------------------------------------------------------------------
 
@@ -155,7 +267,12 @@ class CardSerial(models.Model):
 class CardQuerySet(models.QuerySet["Card"]):
     def active(self) -> CardQuerySet:
         today = timezone.localdate()
-        return self.filter(revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today)
+        return self.filter(
+            revoked_at__isnull=True,
+            suspended_at__isnull=True,
+            valid_from__lte=today,
+            valid_until__gte=today,
+        )
 
 
 class Card(models.Model):
@@ -178,6 +295,10 @@ class Card(models.Model):
     valid_until = models.DateField(_("ważna do"))
     revoked_at = models.DateTimeField(_("unieważniona"), null=True, blank=True)
     revocation_reason = models.CharField(_("powód unieważnienia"), max_length=200, blank=True)
+    # A suspension (e.g. a card reported lost and being looked into) is undone by a clerk;
+    # a revocation is final.
+    suspended_at = models.DateTimeField(_("zawieszona"), null=True, blank=True)
+    suspension_reason = models.CharField(_("powód zawieszenia"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()
@@ -187,6 +308,7 @@ class Card(models.Model):
         verbose_name = _("karta")
         verbose_name_plural = _("karty")
         ordering = ["created_at"]
+        permissions = [("manage_card", _("Może wydawać, zawieszać i unieważniać karty"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gt=models.F("valid_from")), name="karta_card_validity"
@@ -214,7 +336,11 @@ class Card(models.Model):
     @property
     def is_active(self) -> bool:
         today = timezone.localdate()
-        return self.revoked_at is None and self.valid_from <= today <= self.valid_until
+        return (
+            self.revoked_at is None
+            and self.suspended_at is None
+            and self.valid_from <= today <= self.valid_until
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,16 +370,16 @@ class Partner(models.Model):
     description = models.TextField(_("opis"), blank=True)
     website = models.URLField(_("strona internetowa"), blank=True)
     is_active = models.BooleanField(_("aktywny"), default=True)
-    # The partner's API key: only its SHA-256 is kept; the key is shown once when issued.
-    api_key_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    api_key_hint = models.CharField(_("początek klucza API"), max_length=12, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["api_key_hash"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partnerzy")
         ordering = ["name"]
+        permissions = [
+            ("manage_partner_keys", _("Może wydawać i unieważniać klucze API partnerów"))
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -261,6 +387,59 @@ class Partner(models.Model):
     @staticmethod
     def hash_key(raw: str) -> str:
         return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class PartnerApiKeyQuerySet(models.QuerySet["PartnerApiKey"]):
+    def live(self) -> PartnerApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class PartnerApiKey(models.Model):
+    """A partner's key for the terminal API. Only the SHA-256 of the key is kept (the key
+    is shown once, when created); a partner has at most one live key, and every key ever
+    issued stays listed with who created and who revoked it."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("partner")
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("początek klucza"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("utworzono"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utworzył(a)"),
+    )
+    revoked_at = models.DateTimeField(_("unieważniono"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unieważnił(a)"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["key_hash"])
+    objects = PartnerApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("klucz API partnera")
+        verbose_name_plural = _("klucze API partnerów")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(revoked_at__isnull=True),
+                name="karta_one_live_key_per_partner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hint}…"
 
 
 class Location(models.Model):
@@ -414,6 +593,7 @@ class UsageEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["occurred_at"]),
+            models.Index(fields=["recorded_at"]),
             models.Index(fields=["offer", "occurred_at"]),
             models.Index(fields=["category", "occurred_at"]),
         ]
@@ -462,3 +642,45 @@ class UsageDailyDimension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}"
+
+
+class UsageMonthly(models.Model):
+    """Uses per calendar month (Europe/Warsaw), category, partner and holder's district: the
+    open-data dataset and the monthly trend read these rows, never the raw events.
+
+    Kept up to date incrementally by ``karta.actions.usage_monthly_refresh`` (beat task
+    ``karta.refresh_usage_monthly``): only the months of events recorded since the last run
+    are recomputed, each from the events with one GROUP BY, so a rerun writes the same rows.
+    """
+
+    month = models.DateField()  # the first day of the month
+    category = models.CharField(max_length=20, choices=Category.choices)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "districts.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    uses = models.PositiveIntegerField()
+    discount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "category", "partner", "district"],
+                name="karta_monthly_cell_once",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="karta_monthly_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category} {self.partner_id} {self.district_id}"
+
+
+class RollupWatermark(models.Model):
+    """How far (by ``UsageEvent.recorded_at``) a roll-up has consumed the events."""
+
+    name = models.CharField(max_length=40, unique=True)
+    recorded_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.recorded_until:%Y-%m-%d %H:%M}"

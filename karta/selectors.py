@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,13 +16,16 @@ from districts.models import District
 from karta.models import (
     Card,
     HolderGroup,
+    LargeFamilyEntitlement,
     Location,
     Offer,
     Partner,
+    PartnerApiKey,
     StatusApplication,
     UsageDailyDimension,
     UsageDailyOffer,
     UsageEvent,
+    UsageMonthly,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -73,15 +76,40 @@ def map_locations() -> QuerySet[Location]:
 
 
 def partner_by_api_key(raw: str) -> Partner | None:
+    """The active partner whose live key is ``raw`` (compared by SHA-256)."""
     if not raw:
         return None
-    return Partner.objects.filter(api_key_hash=Partner.hash_key(raw), is_active=True).first()
+    key = (
+        PartnerApiKey.objects.live()
+        .filter(key_hash=Partner.hash_key(raw), partner__is_active=True)
+        .select_related("partner")
+        .first()
+    )
+    return key.partner if key is not None else None
+
+
+def partner_keys(partner: Partner) -> QuerySet[PartnerApiKey]:
+    """Every key the partner has had, newest first, with who created and revoked it."""
+    return PartnerApiKey.objects.filter(partner=partner).select_related("created_by", "revoked_by")
 
 
 def revoked_card_numbers() -> list[str]:
     """Revoked cards whose validity has not ended (older ones fail the token expiry anyway)."""
     return list(
         Card.objects.filter(revoked_at__isnull=False, valid_until__gte=timezone.localdate())
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+def suspended_card_numbers() -> list[str]:
+    """Cards suspended for now (not revoked): an offline terminal refuses them too."""
+    return list(
+        Card.objects.filter(
+            suspended_at__isnull=False,
+            revoked_at__isnull=True,
+            valid_until__gte=timezone.localdate(),
+        )
         .order_by("number")
         .values_list("number", flat=True)
     )
@@ -100,19 +128,36 @@ def cards_of(user: User) -> QuerySet[Card]:
     return Card.objects.filter(holder=user).order_by("-created_at")
 
 
-def application_for_download(*, public_id: Any, user: User) -> StatusApplication | None:
-    """The application whose file ``user`` may download: the owner, or a reviewing clerk."""
-    application = (
+def large_family_of(user: User) -> QuerySet[LargeFamilyEntitlement]:
+    return LargeFamilyEntitlement.objects.filter(user=user).order_by("-submitted_at")
+
+
+def application_for_download(
+    *, public_id: Any, user: User
+) -> StatusApplication | LargeFamilyEntitlement | None:
+    """The document (a status application's or a large-family proof's) that ``user`` may
+    download: its owner, or a clerk with the permission to review that kind of document."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    document: StatusApplication | LargeFamilyEntitlement | None = (
         StatusApplication.objects.filter(public_id=public_id, file_deleted_at__isnull=True)
         .exclude(file_name="")
         .first()
     )
-    if application is None or not user.is_authenticated or not user.is_active:
+    permission = "karta.review_statusapplication"
+    if document is None:
+        document = (
+            LargeFamilyEntitlement.objects.filter(public_id=public_id, file_deleted_at__isnull=True)
+            .exclude(file_name="")
+            .first()
+        )
+        permission = "karta.verify_largefamily"
+    if document is None:
         return None
-    if application.user_id == user.pk:
-        return application
-    if user.is_staff and user.has_perm("karta.review_statusapplication"):
-        return application
+    if document.user_id == user.pk:
+        return document
+    if user.is_staff and user.has_perm(permission):
+        return document
     return None
 
 
@@ -161,12 +206,20 @@ def top_partners(period: Period, limit: int = 10) -> list[dict[str, Any]]:
 
 
 def trend(period: Period, *, unit: str = "month") -> list[dict[str, Any]]:
-    trunc = TruncWeek if unit == "week" else TruncMonth
+    """Uses and cost per week (from the daily roll-up, the period's days) or per calendar
+    month (from the monthly roll-up: every month the period touches, counted whole)."""
+    if unit == "week":
+        return _rows(
+            _offer_days(period)
+            .annotate(bucket=TruncWeek("day"))
+            .values("bucket")
+            .annotate(uses=Sum("uses"), cost=Sum("cost"))
+            .order_by("bucket")
+        )
     return _rows(
-        _offer_days(period)
-        .annotate(bucket=trunc("day"))
-        .values("bucket")
-        .annotate(uses=Sum("uses"), cost=Sum("cost"))
+        UsageMonthly.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end)
+        .values(bucket=F("month"))
+        .annotate(uses=Sum("uses"), cost=Sum("discount"))
         .order_by("bucket")
     )
 
@@ -301,17 +354,14 @@ def monthly_usage_open_data(
     """Uses per month, category, partner and district in closed months; cells of fewer than
     ``k`` uses are left out entirely (not even a zero: the absence says "fewer than k").
 
-    The dataset has one table only, with no totals, so suppressed cells cannot be recovered
-    by subtraction from a published margin.
+    Read from the monthly roll-up (:class:`UsageMonthly`), not from the events. The dataset
+    has one table only, with no totals, so suppressed cells cannot be recovered by
+    subtraction from a published margin.
     """
     today = today or timezone.localdate()
-    month_start = datetime(today.year, today.month, 1, tzinfo=timezone.get_current_timezone())
     rows = (
-        UsageEvent.objects.filter(occurred_at__lt=month_start)
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month", "category", "partner__name", "district__name")
-        .annotate(uses=Count("id"), discount=Sum("discount"))
-        .filter(uses__gte=k)
+        UsageMonthly.objects.filter(month__lt=today.replace(day=1), uses__gte=k)
+        .values("month", "category", "partner__name", "district__name", "uses", "discount")
         .order_by("month", "category", "partner__name", "district__name")
     )
     return [
@@ -343,6 +393,20 @@ def karta_personal_data(user: User) -> dict[str, Any]:
             }
             for a in applications_of(user)
         ],
+        "large_family": [
+            {
+                "id": str(e.public_id),
+                "method": e.method,
+                "status": e.status,
+                "children_count": e.children_count,
+                "submitted_at": e.submitted_at.isoformat(),
+                "decided_at": e.decided_at.isoformat() if e.decided_at else None,
+                "rejection_reason": e.rejection_reason,
+                "valid_until": e.valid_until.isoformat() if e.valid_until else None,
+                "file_kept": e.has_file,
+            }
+            for e in large_family_of(user)
+        ],
         "cards": [
             {
                 "number": c.number,
@@ -353,6 +417,7 @@ def karta_personal_data(user: User) -> dict[str, Any]:
                 "valid_from": c.valid_from.isoformat(),
                 "valid_until": c.valid_until.isoformat(),
                 "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+                "suspended_at": c.suspended_at.isoformat() if c.suspended_at else None,
             }
             for c in cards_of(user)
         ],

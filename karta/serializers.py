@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from karta.documents import MAX_BYTES
-from karta.models import Card, DocumentKind, Location, Offer, Partner, StatusApplication
+from karta.models import (
+    Card,
+    DocumentKind,
+    LargeFamilyEntitlement,
+    Location,
+    Offer,
+    Partner,
+    StatusApplication,
+)
 
 
 class LocationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -66,6 +74,31 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         ]
 
 
+class LargeFamilySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = LargeFamilyEntitlement
+        fields = [
+            "id",
+            "method",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "rejection_reason",
+            "valid_until",
+        ]
+
+
+class LargeFamilyUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    document = serializers.FileField(help_text="a scan of the Karta Dużej Rodziny or decision")
+
+    def validate_document(self, value: Any) -> bytes:
+        if value.size > MAX_BYTES:
+            raise serializers.ValidationError(_("Plik jest większy niż 10 MB."))
+        return bytes(value.read())
+
+
 class UploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     document_kind = serializers.ChoiceField(choices=DocumentKind.choices)
     document = serializers.FileField()
@@ -91,6 +124,7 @@ class CardSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "valid_from",
             "valid_until",
             "revoked_at",
+            "suspended_at",
             "token",
         ]
 
@@ -120,3 +154,73 @@ class BulkUseSerializer(serializers.Serializer):  # type: ignore[type-arg]
     events = serializers.ListField(
         child=serializers.DictField(), allow_empty=False, max_length=1000
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Response shapes (for the OpenAPI schema; the views build these dicts themselves)
+# --------------------------------------------------------------------------------------------
+
+
+class JwkSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    kid = serializers.CharField()
+    kty = serializers.CharField(help_text="OKP")
+    crv = serializers.CharField(help_text="Ed25519")
+    x = serializers.CharField(help_text="the raw public key, base64url")
+    use = serializers.CharField(help_text="sig")
+    alg = serializers.CharField(help_text="EdDSA")
+
+
+class JwksSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    keys = JwkSerializer(many=True)
+
+
+class RevocationListSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    generated_at = serializers.DateTimeField()
+    revoked = serializers.ListField(child=serializers.CharField(), help_text="card numbers")
+    suspended = serializers.ListField(child=serializers.CharField(), help_text="card numbers")
+
+
+class CheckResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    valid = serializers.BooleanField()
+    holder_group = serializers.CharField()
+    valid_until = serializers.DateField()
+    offers = OfferSerializer(many=True)
+
+
+class UseResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    event_id = serializers.CharField()
+    recorded = serializers.BooleanField(help_text="false for a replay of a recorded event")
+    duplicate = serializers.BooleanField()
+    discount = serializers.DecimalField(max_digits=9, decimal_places=2)
+    price = serializers.DecimalField(max_digits=9, decimal_places=2)
+
+
+class ItemErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(required=False)
+
+
+class BulkItemResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    index = serializers.IntegerField()
+    event_id = serializers.CharField()
+    recorded = serializers.BooleanField(required=False)
+    duplicate = serializers.BooleanField(required=False)
+    discount = serializers.DecimalField(max_digits=9, decimal_places=2, required=False)
+    price = serializers.DecimalField(max_digits=9, decimal_places=2, required=False)
+    error = ItemErrorSerializer(required=False)
+
+
+class BulkResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    results = BulkItemResultSerializer(many=True)
+
+
+class ErrorDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(required=False)
+
+
+class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    error = ErrorDetailSerializer()

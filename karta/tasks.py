@@ -9,7 +9,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from karta import actions
-from karta.models import ApplicationStatus, StatusApplication
+from karta.models import (
+    ApplicationStatus,
+    EntitlementStatus,
+    LargeFamilyEntitlement,
+    StatusApplication,
+)
 
 
 def _mail(application: StatusApplication, template: str, subject: str) -> None:
@@ -66,3 +71,35 @@ def purge_documents() -> int:
 @shared_task(name="karta.refresh_usage_rollup")
 def refresh_usage_rollup() -> int:
     return actions.usage_rollup_refresh()
+
+
+@shared_task(
+    name="karta.send_large_family_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_large_family_email(entitlement_id: int) -> None:
+    entitlement = (
+        LargeFamilyEntitlement.objects.select_related("user").filter(pk=entitlement_id).first()
+    )
+    if entitlement is None or entitlement.status == EntitlementStatus.PENDING:
+        return
+    user = entitlement.user
+    if not user.email:
+        return
+    with translation.override(user.preferred_language or "pl"):
+        body = render_to_string(
+            "karta/email/large_family.txt", {"entitlement": entitlement, "user": user}
+        )
+        send_mail(
+            _("Karta Krakowska: decyzja w sprawie uprawnienia rodziny wielodzietnej"),
+            body,
+            None,
+            [user.email],
+        )
+
+
+@shared_task(name="karta.refresh_usage_monthly")
+def refresh_usage_monthly() -> int:
+    return actions.usage_monthly_refresh()

@@ -17,8 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from karta import actions, selectors
-from karta.forms import CardForm, CatalogueFilterForm, ProjectionForm, UploadForm
-from karta.models import AgeBand, Category, HolderGroup
+from karta.forms import (
+    CardForm,
+    CatalogueFilterForm,
+    LargeFamilyUploadForm,
+    ProjectionForm,
+    UploadForm,
+)
+from karta.models import AgeBand, Category, EntitlementStatus, HolderGroup
 from karta.qr import qr_svg
 
 
@@ -63,13 +69,16 @@ def map_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_card(request: HttpRequest) -> HttpResponse:
-    """The resident's status, upload form and cards (with QR)."""
+    """The resident's status, large-family entitlement, upload forms and cards (with QR)."""
     user = request.user
     upload_form = UploadForm()
-    card_form = CardForm()
+    family_form = LargeFamilyUploadForm(prefix="family")
+    large_family = actions.current_large_family(user)  # type: ignore[arg-type]
+    card_form = _card_form(None, entitled=large_family is not None)
     if request.method == "POST":
-        if request.POST.get("form") == "card":
-            card_form = CardForm(request.POST)
+        kind = request.POST.get("form")
+        if kind == "card":
+            card_form = _card_form(request.POST, entitled=large_family is not None)
             if card_form.is_valid():
                 try:
                     actions.card_issue(
@@ -78,11 +87,29 @@ def my_card(request: HttpRequest) -> HttpResponse:
                         acting_user=user,  # type: ignore[arg-type]
                         child_first_name=card_form.cleaned_data["child_first_name"],
                         child_birth_date=card_form.cleaned_data["child_birth_date"],
+                        large_family=card_form.cleaned_data.get("large_family", False),
                     )
                 except ValidationError as exc:
                     card_form.add_error(None, exc.messages)
                 else:
                     messages.success(request, _("Karta została wydana."))
+                    return redirect("karta:my_card")
+        elif kind == "family":
+            family_form = LargeFamilyUploadForm(request.POST, request.FILES, prefix="family")
+            if family_form.is_valid():
+                try:
+                    actions.large_family_submit(
+                        user=user,  # type: ignore[arg-type]
+                        data=family_form.cleaned_data["document"],
+                        acting_user=user,  # type: ignore[arg-type]
+                    )
+                except ValidationError as exc:
+                    family_form.add_error("document", exc.messages)
+                    family_form.mark_invalid("document")
+                else:
+                    messages.success(
+                        request, _("Dokument przesłany. Urzędnik rozpatrzy go wkrótce.")
+                    )
                     return redirect("karta:my_card")
         else:
             upload_form = UploadForm(request.POST, request.FILES)
@@ -111,21 +138,35 @@ def my_card(request: HttpRequest) -> HttpResponse:
             token = actions.card_token(card=card, now=now)
             qr = qr_svg(token, label=_("Kod QR karty %(number)s") % {"number": card.display_number})
         cards.append({"card": card, "qr": qr})
+    family_requests = list(selectors.large_family_of(user))  # type: ignore[arg-type]
     context = {
         "status": status,
         "applications": list(selectors.applications_of(user)),  # type: ignore[arg-type]
+        "large_family": large_family,
+        "family_requests": family_requests,
+        "family_pending": any(r.status == EntitlementStatus.PENDING for r in family_requests),
         "cards": cards,
         "upload_form": upload_form,
+        "family_form": family_form,
         "card_form": card_form,
     }
-    status_code = 400 if upload_form.errors or card_form.errors else 200
-    return render(request, "karta/my_card.html", context, status=status_code)
+    errors = upload_form.errors or card_form.errors or family_form.errors
+    return render(request, "karta/my_card.html", context, status=400 if errors else 200)
+
+
+def _card_form(data: Any, *, entitled: bool) -> CardForm:
+    """The large-family choice is offered only to a holder of a current entitlement."""
+    form = CardForm(data)
+    if not entitled:
+        del form.fields["large_family"]
+    return form
 
 
 @never_cache
 def document_download(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The uploaded file, to its owner and to reviewing clerks only; 404 for everyone else
-    (no hint whether the id exists)."""
+    """An uploaded file (a status application's or a large-family proof's), to its owner and
+    to the clerks who review that kind of document only; 404 for everyone else (no hint
+    whether the id exists)."""
     application = selectors.application_for_download(public_id=public_id, user=request.user)  # type: ignore[arg-type]
     if application is None:
         raise Http404

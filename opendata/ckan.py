@@ -79,7 +79,20 @@ def _group_dict(group: Group) -> dict[str, Any]:
 
 def _resource_dict(request: HttpRequest, resource: Resource, position: int) -> dict[str, Any]:
     version = resource.current_version
-    url = request.build_absolute_uri(reverse("opendata:download", args=[resource.public_id, "csv"]))
+    table = resource.kind == "table"
+    if table:
+        url = request.build_absolute_uri(
+            reverse("opendata:download", args=[resource.public_id, "csv"])
+        )
+    elif version is not None:
+        url = request.build_absolute_uri(
+            reverse(
+                "opendata:version-download",
+                args=[resource.public_id, version.number, version.file_extension],
+            )
+        )
+    else:
+        url = ""
     return {
         "id": str(resource.public_id),
         "package_id": str(resource.dataset.public_id),
@@ -87,9 +100,9 @@ def _resource_dict(request: HttpRequest, resource: Resource, position: int) -> d
         "description": resource.description_pl,
         "format": resource.format,
         "url": url,
-        "url_type": "datastore" if version else "",
-        "mimetype": "text/csv",
-        "datastore_active": version is not None,
+        "url_type": "datastore" if version and table else "",
+        "mimetype": "text/csv" if table else None,
+        "datastore_active": version is not None and table,
         "position": position,
         "state": "active",
         "created": _iso(resource.created_at),
@@ -334,7 +347,7 @@ def group_show(request: HttpRequest, params: dict[str, Any]) -> Any:
 def datastore_search(request: HttpRequest, params: dict[str, Any]) -> Any:
     resource_id = _required(params, "resource_id")
     resource = selectors.resource_get(public_id=resource_id)
-    if resource is None or resource.current_version is None:
+    if resource is None or resource.current_version is None or resource.kind != "table":
         raise NotFound(f'Resource "{resource_id[:60]}" was not found.')
     filters = _json_param(params, "filters") or {}
     if not isinstance(filters, dict):

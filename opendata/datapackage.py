@@ -14,7 +14,7 @@ def datapackage(dataset: Dataset, base: str) -> dict[str, Any]:
     resources = []
     for index, resource in enumerate(dataset.resources.all(), start=1):
         version = resource.current_version
-        if version is None:
+        if version is None or resource.kind != "table":
             continue
         fields = [
             # The CSV download writes numbers with a decimal point whatever the upload used.

@@ -131,9 +131,10 @@ def add_dataset(graph: Graph, dataset: Dataset, base: str) -> URIRef:
     graph.add((uri, DCTERMS.spatial, place))
     licence = _licence(graph, dataset.licence)
     for resource in dataset.resources.all():
-        if resource.current_version is None:
+        if resource.current_version is None or resource.kind != "table":
             continue
-        for fmt in ("CSV", "JSON", "XLSX") + (("GEOJSON",) if resource.map_lat else ()):
+        spatial = bool(resource.map_lat or resource.map_geojson)
+        for fmt in ("CSV", "JSON", "XLSX") + (("GEOJSON",) if spatial else ()):
             distribution = URIRef(
                 base + reverse("opendata:download", args=[resource.public_id, fmt.lower()])
             )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -198,6 +199,8 @@ class Resource(Localised, models.Model):
     chart_y = models.CharField(_("pole osi Y"), max_length=100, blank=True)
     map_lat = models.CharField(_("pole szerokości geograficznej"), max_length=100, blank=True)
     map_lon = models.CharField(_("pole długości geograficznej"), max_length=100, blank=True)
+    # A text column holding GeoJSON geometries (points, lines, polygons) drawn on the map.
+    map_geojson = models.CharField(_("pole z geometrią GeoJSON"), max_length=100, blank=True)
     # Scheduled refresh from a remote CSV (R-OD-3); empty for uploads.
     source_url = models.URLField(_("adres źródła do odświeżania"), blank=True)
     current_version = models.OneToOneField(
@@ -228,13 +231,20 @@ class Resource(Localised, models.Model):
         return self._pick("description")
 
 
+def _private_storage() -> Storage:
+    return storages["private"]
+
+
 class ResourceVersion(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     # A Frictionless Table Schema (tables) — {"fields": [{"name", "type", "title"}...]}.
     schema = models.JSONField(default=dict)
     row_count = models.PositiveBigIntegerField(default=0)
-    file = models.FileField(upload_to="opendata/files/", blank=True)
+    # File resources: every replacement is a new version; earlier files stay downloadable.
+    file = models.FileField(upload_to="opendata/files/", storage=_private_storage, blank=True)
+    original_name = models.CharField(_("nazwa pliku"), max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("rozmiar (bajty)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -250,6 +260,13 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} v{self.number}"
+
+    @property
+    def file_extension(self) -> str:
+        """The file's extension for its download URL (``dane.<ext>``); "bin" without one."""
+        name = self.original_name
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        return extension if extension.isalnum() and len(extension) <= 10 else "bin"
 
 
 class ImportStatus(models.TextChoices):

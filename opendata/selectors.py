@@ -186,6 +186,15 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def resource_versions(*, resource: Resource) -> list[ResourceVersion]:
+    """A resource's versions, newest first (its history; each stays downloadable)."""
+    return list(ResourceVersion.objects.filter(resource=resource).order_by("-number"))
+
+
+def resource_version(*, resource: Resource, number: int) -> ResourceVersion | None:
+    return ResourceVersion.objects.filter(resource=resource, number=number).first()
+
+
 def remote_resource_ids() -> list[int]:
     return list(Resource.objects.exclude(source_url="").values_list("pk", flat=True))
 
@@ -195,6 +204,32 @@ def remote_resource_ids() -> list[int]:
 
 def schema_fields(version: ResourceVersion) -> list[dict[str, Any]]:
     return list(version.schema.get("fields", []))
+
+
+def _table(version: ResourceVersion) -> sql.Identifier:
+    # The same name as opendata.actions.rows_table (selectors may not import actions).
+    return sql.Identifier(f"opendata_rows_v{int(version.pk)}")
+
+
+def _columns(version: ResourceVersion) -> dict[str, tuple[sql.Identifier, str]]:
+    """Field name → (its column c0…cN, its type). Field names never reach SQL themselves."""
+    return {
+        field["name"]: (sql.Identifier(f"c{index}"), field["type"])
+        for index, field in enumerate(schema_fields(version))
+    }
+
+
+def _output(kind: str) -> Any:
+    """The JSON value of a stored cell (dates as ISO text, whole numbers without '.0')."""
+    if kind == "date":
+        return lambda value: value.isoformat() if value is not None else None
+    if kind == "number":
+        return lambda value: (
+            int(value)
+            if isinstance(value, float) and value.is_integer() and abs(value) < 2**53
+            else value
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -228,34 +263,78 @@ def parse_sort(sort: str, names: set[str]) -> list[tuple[str, bool]]:
 def _where(
     version: ResourceVersion, filters: Mapping[str, Any] | None, q: str
 ) -> tuple[sql.Composable, list[Any]]:
-    types = {f["name"]: f["type"] for f in schema_fields(version)}
-    clauses: list[sql.Composable] = [sql.SQL("version_id = %s")]
-    params: list[Any] = [version.pk]
+    columns = _columns(version)
+    clauses: list[sql.Composable] = [sql.SQL("true")]
+    params: list[Any] = []
     for name, wanted in (filters or {}).items():
-        if name not in types:
+        if name not in columns:
             raise QueryError("filter_field", field=str(name))
+        column, kind = columns[name]
         values = wanted if isinstance(wanted, list) else [wanted]
         if not values:
             continue
-        alternatives: list[sql.Composable] = []
+        typed_values = []
         for value in values[:100]:
             try:
                 typed = (
                     value
-                    if not isinstance(value, str) and types[name] != "string"
+                    if not isinstance(value, str) and kind != "string"
                     # A comma or a point: filters come from people as often as programs.
-                    else tabular.cast_value(types[name], str(value), ",")
+                    else tabular.cast_value(kind, str(value), ",")
                 )
-            except ValueError:
+                if kind in ("integer", "number") and (
+                    isinstance(typed, bool) or not isinstance(typed, int | float)
+                ):
+                    raise ValueError(value)
+            except (ValueError, TypeError):
                 raise QueryError("filter_value", field=str(name), value=str(value)[:100]) from None
-            alternatives.append(sql.SQL("data @> %s::jsonb"))
-            params.append(json.dumps({name: typed}))
+            typed_values.append(typed if typed is None or kind != "string" else str(typed))
+        sql_type = sql.SQL(tabular.SQL_TYPES.get(kind, "text"))
+        alternatives = [
+            sql.SQL("{} = %s::{}").format(column, sql_type)
+            if value is not None
+            else sql.SQL("{} IS NULL").format(column)
+            for value in typed_values
+        ]
+        params.extend(value for value in typed_values if value is not None)
         clauses.append(sql.SQL("({})").format(sql.SQL(" OR ").join(alternatives)))
     if q:
         escaped = str(q)[:200].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(sql.SQL("data::text ILIKE %s"))
+        every = sql.SQL(", ").join(
+            sql.SQL("{}::text").format(column) for column, _kind in columns.values()
+        )
+        clauses.append(sql.SQL("concat_ws(' ', {}) ILIKE %s").format(every))
         params.append(f"%{escaped}%")
     return sql.SQL(" AND ").join(clauses), params
+
+
+def _search_sql(
+    version: ResourceVersion,
+    *,
+    filters: Mapping[str, Any] | None,
+    q: str,
+    chosen: list[str],
+    sort: str,
+) -> tuple[sql.Composable, sql.Composable | None, list[Any]]:
+    columns = _columns(version)
+    order = parse_sort(sort, set(columns))
+    where, params = _where(version, filters, q)
+    order_sql: list[sql.Composable] = []
+    for name, descending in order:
+        key = sql.Identifier("_id") if name == "_id" else columns[name][0]
+        order_sql.append(
+            sql.SQL("{} {}").format(key, sql.SQL("DESC NULLS LAST" if descending else "ASC"))
+        )
+    order_sql.append(sql.Identifier("_id"))
+    selected = sql.SQL(", ").join([sql.Identifier("_id"), *(columns[n][0] for n in chosen)])
+    table = _table(version)
+    statement = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT %s OFFSET %s").format(
+        selected, table, where, sql.SQL(", ").join(order_sql)
+    )
+    count = None
+    if filters or q:
+        count = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(table, where)
+    return statement, count, params
 
 
 def datastore_search(
@@ -268,6 +347,9 @@ def datastore_search(
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
 ) -> DatastoreResult:
+    """One page of a version's rows: filters (equality, any of a list), ``q`` (substring in any
+    column), sort, fields. The total is the version's stored row count when nothing filters,
+    else an index-backed count of the matches."""
     schema = schema_fields(version)
     names = [f["name"] for f in schema]
     chosen = names if not fields else [name for name in fields if name != "_id"]
@@ -278,33 +360,24 @@ def datastore_search(
         raise QueryError("limit")
     if offset < 0:
         raise QueryError("offset")
-    order = parse_sort(sort, set(names))
-    where, params = _where(version, filters, q)
-    order_sql: list[sql.Composable] = []
-    for name, descending in order:
-        key = (
-            sql.SQL("rownum") if name == "_id" else sql.SQL("data -> {}").format(sql.Literal(name))
-        )
-        order_sql.append(sql.SQL("{} {}").format(key, sql.SQL("DESC" if descending else "ASC")))
-    order_sql.append(sql.SQL("rownum"))
-    statement = sql.SQL(
-        "SELECT rownum, data FROM opendata_datarow WHERE {} ORDER BY {} LIMIT %s OFFSET %s"
-    ).format(where, sql.SQL(", ").join(order_sql))
-    raw = connection.connection  # the psycopg connection, to render the composed SQL
+    statement, count, params = _search_sql(version, filters=filters, q=q, chosen=chosen, sort=sort)
+    raw = _raw_connection()
     with connection.cursor() as cursor:
         cursor.execute(statement.as_string(raw), [*params, limit, offset])
         rows = cursor.fetchall()
-        if filters or q:
-            count = sql.SQL("SELECT count(*) FROM opendata_datarow WHERE {}").format(where)
+        if count is not None:
             cursor.execute(count.as_string(raw), params)
             total = int(cursor.fetchone()[0])
         else:
             total = version.row_count
-    records = []
-    for rownum, data in rows:
-        values = json.loads(data) if isinstance(data, str) else data
-        records.append({"_id": rownum, **{name: values.get(name) for name in chosen}})
     types = {f["name"]: f["type"] for f in schema}
+    outputs = [(name, _output(types[name])) for name in chosen]
+    records = []
+    for row in rows:
+        record: dict[str, Any] = {"_id": row[0]}
+        for (name, convert), value in zip(outputs, row[1:], strict=True):
+            record[name] = convert(value) if convert is not None else value
+        records.append(record)
     return DatastoreResult(
         fields=[{"id": "_id", "type": "int"}]
         + [{"id": name, "type": CKAN_TYPES.get(types[name], "text")} for name in chosen],
@@ -315,43 +388,104 @@ def datastore_search(
     )
 
 
-def export_csv_chunks(*, version: ResourceVersion) -> Iterator[bytes]:
-    """The version as CSV straight from PostgreSQL's COPY (streamed, in file order)."""
+def datastore_explain(
+    *,
+    version: ResourceVersion,
+    filters: Mapping[str, Any] | None = None,
+    q: str = "",
+    sort: str = "",
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> list[tuple[str, float]]:
+    """EXPLAIN ANALYZE execution times (ms) of a datastore_search's queries (for bench/)."""
     names = [f["name"] for f in schema_fields(version)]
-    columns = sql.SQL(", ").join(
-        sql.SQL("data ->> {} AS {}").format(sql.Literal(name), sql.Identifier(name))
-        for name in names
-    )
-    statement = sql.SQL(
-        "COPY (SELECT {} FROM opendata_datarow WHERE version_id = {} ORDER BY rownum) "
-        "TO STDOUT WITH (FORMAT csv, HEADER)"
-    ).format(columns, sql.Literal(version.pk))
+    statement, count, params = _search_sql(version, filters=filters, q=q, chosen=names, sort=sort)
+    raw = _raw_connection()
+    timings = []
+    with connection.cursor() as cursor:
+        for label, query, values in (
+            ("page", statement, [*params, limit, offset]),
+            ("count", count, params),
+        ):
+            if query is None:
+                continue
+            cursor.execute(
+                sql.SQL("EXPLAIN (ANALYZE, FORMAT JSON) {}").format(query).as_string(raw), values
+            )
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            timings.append((label, float(plan[0]["Execution Time"])))
+    return timings
+
+
+def _raw_connection() -> Any:
+    """The psycopg connection (to render composed SQL)."""
     if connection.connection is None:
         connection.ensure_connection()
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(statement.as_string(connection.connection)) as copy,
-    ):
+    return connection.connection
+
+
+EXPORT_CHUNK_BYTES = 256 * 1024
+
+
+def export_csv_chunks(*, version: ResourceVersion) -> Iterator[bytes]:
+    """The version as CSV straight from PostgreSQL's COPY … TO STDOUT, in file order.
+
+    COPY hands over one row at a time; they are joined into chunks of about 256 KB so the
+    response is written in large pieces, never the whole table in memory.
+    """
+    columns = []
+    for name, (column, kind) in _columns(version).items():
+        value: sql.Composable = column
+        if kind == "boolean":
+            value = sql.SQL("CASE WHEN {0} THEN 'true' WHEN NOT {0} THEN 'false' END").format(
+                column
+            )
+        columns.append(sql.SQL("{} AS {}").format(value, sql.Identifier(name)))
+    statement = sql.SQL(
+        "COPY (SELECT {} FROM {} ORDER BY _id) TO STDOUT WITH (FORMAT csv, HEADER)"
+    ).format(sql.SQL(", ").join(columns), _table(version))
+    raw = _raw_connection()
+    with connection.cursor() as cursor, cursor.copy(statement.as_string(raw)) as copy:
+        pending: list[bytes] = []
+        size = 0
         for chunk in copy:
-            yield bytes(chunk)
+            pending.append(bytes(chunk))
+            size += len(chunk)
+            if size >= EXPORT_CHUNK_BYTES:
+                yield b"".join(pending)
+                pending = []
+                size = 0
+        if pending:
+            yield b"".join(pending)
 
 
 def iter_rows(*, version: ResourceVersion, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Every row of the version through a server-side cursor, 2,000 at a time."""
+    fields = schema_fields(version)
+    names = [f["name"] for f in fields]
+    outputs = [_output(f["type"]) for f in fields]
+    columns = _columns(version)
+    statement = sql.SQL("SELECT {} FROM {} ORDER BY _id").format(
+        sql.SQL(", ").join(columns[name][0] for name in names), _table(version)
+    )
+    params: list[Any] = []
+    if limit is not None:
+        statement = sql.SQL("{} LIMIT %s").format(statement)
+        params.append(limit)
+    text = statement.as_string(_raw_connection())
     cursor = connection.chunked_cursor()
     try:
-        statement = "SELECT data FROM opendata_datarow WHERE version_id = %s ORDER BY rownum"
-        params: list[Any] = [version.pk]
-        if limit is not None:
-            statement += " LIMIT %s"
-            params.append(limit)
-        cursor.execute(statement, params)
+        cursor.execute(text, params)
         while True:
             batch = cursor.fetchmany(2000)
             if not batch:
                 return
-            for (data,) in batch:
-                yield json.loads(data) if isinstance(data, str) else data
+            for row in batch:
+                yield {
+                    name: (convert(value) if convert is not None else value)
+                    for name, convert, value in zip(names, outputs, row, strict=True)
+                }
     finally:
         cursor.close()
 
@@ -360,7 +494,7 @@ def uploads_by(*, user_id: int) -> list[dict[str, Any]]:
     """What the catalogue records about a clerk: the files they uploaded (GDPR export)."""
     from opendata.models import TableImport
 
-    return [
+    tables = [
         {
             "resource": name,
             "file": original,
@@ -371,3 +505,15 @@ def uploads_by(*, user_id: int) -> list[dict[str, Any]]:
             created_by_id=user_id
         ).values_list("resource__name_pl", "original_name", "status", "created_at")
     ]
+    files = [
+        {
+            "resource": name,
+            "file": original,
+            "status": f"version {number}",
+            "uploaded_at": created.isoformat(),
+        }
+        for name, original, number, created in ResourceVersion.objects.filter(created_by_id=user_id)
+        .exclude(file="")
+        .values_list("resource__name_pl", "original_name", "number", "created_at")
+    ]
+    return tables + files

@@ -169,36 +169,6 @@ def cast_value(kind: str, raw: str, decimal_char: str = ".") -> Any:
     return raw
 
 
-def cast_row(
-    fields: list[dict[str, Any]], row: list[str], row_number: int, decimal_char: str
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    if len(row) != len(fields):
-        error = {"row": row_number, "column": None, "code": "column_count", "value": len(row)}
-        return None, [error]
-    record: dict[str, Any] = {}
-    errors: list[dict[str, Any]] = []
-    for field, raw in zip(fields, row, strict=True):
-        try:
-            record[field["name"]] = cast_value(
-                field["type"], raw, field.get("decimalChar", decimal_char)
-            )
-        except ValueError:
-            errors.append(
-                {
-                    "row": row_number,
-                    "column": field["name"],
-                    "code": "type",
-                    "value": raw[:100],
-                    "expected": field["type"],
-                }
-            )
-    return (None if errors else record), errors
-
-
-def open_text(binary: IO[bytes], encoding: str) -> io.TextIOWrapper:
-    return io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
-
-
 def read_rows(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """``(row number, cells)`` for every data row; the header is row 0.
 
@@ -220,6 +190,10 @@ def read_rows(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
             continue  # blank lines carry no data
         yield number, row
         number += 1
+
+
+def open_text(binary: IO[bytes], encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
 
 
 def sample_table(
@@ -245,24 +219,12 @@ def sample_table(
     return header, infer_schema(header, sample, dialect.decimal_char), sample
 
 
-class CountingReader(io.RawIOBase):
-    """Wraps a binary file and counts the bytes read (the import's progress)."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self.raw = raw
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.raw.read(len(buffer))
-        size = len(data)
-        buffer[:size] = data
-        self.count += size
-        return size
-
-
-def copy_escape(text: str) -> str:
-    """A value for PostgreSQL's COPY text format (JSON has no raw tabs/newlines; backslashes do)."""
-    return text.replace("\\", "\\\\")
+# The SQL type each Table Schema type is stored as (one typed table per version, see
+# docs/opendata.md); other types (the portal's own geojson, geopoint, datetime) are text.
+SQL_TYPES = {
+    "string": "text",
+    "integer": "bigint",
+    "number": "double precision",
+    "date": "date",
+    "boolean": "boolean",
+}

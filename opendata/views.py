@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from opendata import actions, selectors
 from opendata.charts import chart_svg
+from opendata.forms import DisplaySettingsForm
 from opendata.models import ImportStatus, Resource, ResourceKind, TableImport
 from opendata.permissions import can_manage_organization
 
@@ -32,6 +33,7 @@ PAGE_SIZE = 20
 PREVIEW_ROWS = 25
 CHART_ROWS = 40
 MAP_ROWS = 5000
+MAP_TABLE_ROWS = 100
 
 
 def _type_choices() -> list[tuple[str, str]]:
@@ -116,9 +118,11 @@ def resource_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "dataset": resource.dataset,
         "version": version,
         "manageable": can_manage_organization(request.user, resource.dataset.organization),
+        "versions": selectors.resource_versions(resource=resource),
+        "map_rows": None,
     }
     status = 200
-    if version is not None:
+    if version is not None and resource.kind == ResourceKind.TABLE:
         fields = selectors.schema_fields(version)
         names = [f["name"] for f in fields]
         filter_field = request.GET.get("field", "")
@@ -163,7 +167,7 @@ def resource_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             + [(f"{n} desc", n, "desc") for n in names],
             query_error=error,
             chart=_chart(resource, version),
-            map_points=_map_points(resource, version),
+            map_rows=_map_rows(resource, version),
         )
     return render(request, "opendata/resource.html", context, status=status)
 
@@ -210,22 +214,100 @@ def _chart(resource: Resource, version: Any) -> dict[str, Any] | None:
     }
 
 
-def _map_points(resource: Resource, version: Any) -> list[list[Any]] | None:
-    names = [f["name"] for f in selectors.schema_fields(version)]
-    if resource.map_lat not in names or resource.map_lon not in names:
+GEOMETRY_TYPES = {
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+}
+
+
+def _geometry(value: Any) -> dict[str, Any] | None:
+    """A GeoJSON geometry from a cell (text or already parsed), or None when it is not one."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry")
+    if not isinstance(value, dict) or value.get("type") not in GEOMETRY_TYPES:
         return None
-    result = selectors.datastore_search(version=version, limit=100)
-    label = next((n for n in names if n not in (resource.map_lat, resource.map_lon)), None)
-    return [
-        [r.get(label) if label else r["_id"], r[resource.map_lat], r[resource.map_lon]]
-        for r in result.records
-    ]
+    if value["type"] != "GeometryCollection" and not isinstance(value.get("coordinates"), list):
+        return None
+    return value
+
+
+def _anchor(geometry: dict[str, Any]) -> tuple[Any, Any]:
+    """(lat, lon) of a geometry's first position: where it is, for the table beside the map."""
+    node: Any = geometry.get("coordinates")
+    if geometry["type"] == "GeometryCollection":
+        inner = [g for g in geometry.get("geometries") or [] if isinstance(g, dict)]
+        node = inner[0].get("coordinates") if inner else None
+    while isinstance(node, list) and node and isinstance(node[0], list):
+        node = node[0]
+    if isinstance(node, list) and len(node) >= 2:
+        return node[1], node[0]
+    return None, None
+
+
+def _map_rows(resource: Resource, version: Any) -> list[list[Any]] | None:
+    """The first 100 places on the map as table rows: label, kind of geometry, lat, lon."""
+    names = [f["name"] for f in selectors.schema_fields(version)]
+    geo = resource.map_geojson if resource.map_geojson in names else ""
+    points = resource.map_lat in names and resource.map_lon in names
+    if not geo and not points:
+        return None
+    result = selectors.datastore_search(version=version, limit=MAP_TABLE_ROWS)
+    used = (geo,) if geo else (resource.map_lat, resource.map_lon)
+    label = next((n for n in names if n not in used), None)
+    rows = []
+    for record in result.records:
+        name = record.get(label) if label else record["_id"]
+        if geo:
+            geometry = _geometry(record.get(geo))
+            if geometry is None:
+                continue
+            rows.append([name, geometry["type"], *_anchor(geometry)])
+        else:
+            rows.append([name, "Point", record[resource.map_lat], record[resource.map_lon]])
+    return rows
+
+
+def _has_map(resource: Resource) -> bool:
+    return bool(resource.map_geojson or (resource.map_lat and resource.map_lon))
 
 
 def resource_download(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
     resource = _resource_or_404(public_id)
     version = resource.current_version
-    if version is None or resource.kind != ResourceKind.TABLE:
+    if version is None:
+        raise Http404
+    return _download(request, resource, version, fmt)
+
+
+def version_download(request: HttpRequest, public_id: str, number: int, fmt: str) -> HttpResponse:
+    """An earlier (or the current) version of a table or a file: versions stay downloadable."""
+    resource = _resource_or_404(public_id)
+    version = selectors.resource_version(resource=resource, number=number)
+    if version is None:
+        raise Http404
+    return _download(request, resource, version, fmt)
+
+
+def _download(request: HttpRequest, resource: Resource, version: Any, fmt: str) -> HttpResponse:
+    if resource.kind == ResourceKind.FILE:
+        if not version.file or fmt != version.file_extension:
+            raise Http404
+        try:
+            handle = version.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=version.original_name or "plik")
+    if not version.schema.get("fields"):
         raise Http404
     filename = f"{resource.dataset.slug}-v{version.number}"
     if fmt == "csv":
@@ -238,7 +320,7 @@ def resource_download(request: HttpRequest, public_id: str, fmt: str) -> HttpRes
             content_type="application/json",
         )
     elif fmt == "geojson":
-        if resource.map_lat == "" or resource.map_lon == "":
+        if not _has_map(resource):
             raise Http404
         try:
             limit = min(int(request.GET.get("limit", "0")), 1_000_000) or None
@@ -266,18 +348,24 @@ def _json_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 
 def _geojson_chunks(resource: Resource, rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """Features from lat/lon columns or from a column of GeoJSON geometries (bad ones skipped)."""
     yield '{"type": "FeatureCollection", "features": ['
     first = True
+    geo = resource.map_geojson
     for row in rows:
-        lat, lon = row.get(resource.map_lat), row.get(resource.map_lon)
-        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
-            continue
-        properties = {k: v for k, v in row.items() if k not in (resource.map_lat, resource.map_lon)}
-        feature = {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": properties,
-        }
+        if geo:
+            geometry = _geometry(row.get(geo))
+            if geometry is None:
+                continue
+            used: tuple[str, ...] = (geo,)
+        else:
+            lat, lon = row.get(resource.map_lat), row.get(resource.map_lon)
+            if not isinstance(lat, int | float) or not isinstance(lon, int | float):
+                continue
+            geometry = {"type": "Point", "coordinates": [lon, lat]}
+            used = (resource.map_lat, resource.map_lon)
+        properties = {k: v for k, v in row.items() if k not in used}
+        feature = {"type": "Feature", "geometry": geometry, "properties": properties}
         yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False)
         first = False
     yield "]}\n"
@@ -325,7 +413,19 @@ def resource_upload(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            errors.append(_("Wybierz plik CSV do przesłania."))
+            errors.append(_("Wybierz plik do przesłania."))
+        elif resource.kind == ResourceKind.FILE:
+            try:
+                actions.resource_file_publish(
+                    resource=resource,
+                    upload=upload.file,
+                    original_name=upload.name or "",
+                    acting_user=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                return redirect("opendata:resource", public_id=resource.public_id)
         else:
             try:
                 table_import = actions.table_upload(
@@ -343,6 +443,49 @@ def resource_upload(request: HttpRequest, public_id: str) -> HttpResponse:
         "opendata/upload.html",
         {"resource": resource, "dataset": resource.dataset, "errors": errors},
         status=400 if errors else 200,
+    )
+
+
+DISPLAY_KEYS = ("chart_type", "chart_x", "chart_y", "map_lat", "map_lon", "map_geojson")
+
+
+@require_http_methods(["GET", "POST"])
+def resource_settings(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The clerk chooses the table's chart and map (columns of the current version)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    resource = _resource_or_404(public_id)
+    denied = _require_manager(request, resource)
+    if denied is not None:
+        return denied
+    version = resource.current_version
+    if version is None or resource.kind != ResourceKind.TABLE:
+        raise Http404
+    fields = selectors.schema_fields(version)
+    if request.method == "POST":
+        form = DisplaySettingsForm(request.POST, fields=fields)
+        if form.is_valid():
+            try:
+                actions.resource_display_update(
+                    resource=resource,
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    **{key: form.cleaned_data[key] for key in DISPLAY_KEYS},
+                )
+            except ValidationError as exc:
+                for key, messages in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, messages)
+            else:
+                return redirect("opendata:resource", public_id=resource.public_id)
+        form.mark_errors()
+    else:
+        form = DisplaySettingsForm(
+            initial={key: getattr(resource, key) for key in DISPLAY_KEYS}, fields=fields
+        )
+    return render(
+        request,
+        "opendata/settings.html",
+        {"resource": resource, "dataset": resource.dataset, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -18,20 +18,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import User
+from accounts.models import Department, User
 from accounts.permissions import clerk_department_codes, is_clerk_of
 from services import actions, selectors
 from services.formengine import DefinitionForm
 from services.formschema import definition_errors
 from services.models import (
+    LETTER_PLACEHOLDERS,
     Case,
     CaseNote,
     CaseStatus,
     FormDefinition,
     Instalment,
+    LetterStatus,
+    LetterTemplate,
     Liability,
+    Mailing,
     Office,
+    RecipientSource,
     Service,
+    TaxImport,
+    TaxImportStatus,
     TaxpayerAccount,
 )
 
@@ -312,3 +319,372 @@ class LiabilityAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# ------------------------------------------------------------------ correspondence (R-SRV-6)
+
+
+class _DepartmentScoped:
+    """Clerks see and change only what belongs to their departments."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(clerk_department_codes(request.user))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None:
+            return is_clerk_of(request.user, obj.department.code)
+        return bool(clerk_department_codes(request.user))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(clerk_department_codes(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_view_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _departments_of(request: HttpRequest) -> QuerySet[Department]:
+    return Department.objects.filter(code__in=clerk_department_codes(request.user))
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(_DepartmentScoped, SimpleHistoryAdmin):
+    list_display = ["name", "department", "subject"]
+    list_filter = ["department"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LetterTemplate]:
+        return LetterTemplate.objects.filter(
+            department__code__in=clerk_department_codes(request.user)
+        ).select_related("department")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "department":
+            kwargs["queryset"] = _departments_of(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        placeholders = ", ".join(f"${k} ({v})" for k, v in LETTER_PLACEHOLDERS.items())
+        form.base_fields["body"].help_text = _("Pola do wstawienia: %(list)s.") % {
+            "list": placeholders
+        }
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)  # noqa: S101
+        actions.letter_template_save(template=obj, acting_user=request.user)
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(
+                request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+            )
+            return redirect(request.path)
+
+
+class MailingForm(forms.ModelForm):  # type: ignore[type-arg]
+    csv_file = forms.FileField(
+        label=gettext_lazy("Plik CSV z adresatami"),
+        required=False,
+        help_text=gettext_lazy(
+            "UTF-8, nagłówek: imie_nazwisko, email, adres (przecinek lub średnik). "
+            "Tylko dla adresatów „lista z pliku CSV”."
+        ),
+    )
+
+    class Meta:
+        model = Mailing
+        fields = ["template", "source", "channel"]
+
+    def clean(self) -> dict[str, Any]:
+        from services.letters import MAX_CSV_ROWS, parse_recipients_csv
+
+        cleaned = super().clean() or {}
+        upload = cleaned.get("csv_file")
+        if cleaned.get("source") == RecipientSource.CSV:
+            if upload is None:
+                self.add_error("csv_file", _("Dołącz plik CSV z adresatami."))
+                return cleaned
+            if upload.size > 20 * 1024 * 1024:
+                self.add_error("csv_file", _("Plik jest za duży (do 20 MB)."))
+                return cleaned
+            rows, errors = parse_recipients_csv(upload.read())
+            messages_for = {
+                "encoding": _("plik nie jest w kodowaniu UTF-8"),
+                "header": _("brak nagłówka imie_nazwisko oraz email lub adres"),
+                "too_many": _("więcej niż %(n)s adresatów") % {"n": MAX_CSV_ROWS},
+                "no_name": _("brak imienia i nazwiska"),
+                "bad_email": _("niepoprawny adres e-mail"),
+                "no_contact": _("brak adresu e-mail i adresu pocztowego"),
+                "duplicate": _("adresat powtórzony"),
+            }
+            if errors:
+                self.add_error(
+                    "csv_file",
+                    [
+                        _("Wiersz %(row)s: %(error)s.") % {"row": row, "error": messages_for[code]}
+                        for row, code in errors[:20]
+                    ],
+                )
+            elif not rows:
+                self.add_error("csv_file", _("Plik nie zawiera adresatów."))
+            cleaned["csv_rows"] = rows
+        return cleaned
+
+
+@admin.register(Mailing)
+class MailingAdmin(_DepartmentScoped, SimpleHistoryAdmin):
+    """Mass correspondence: a clerk prepares a mailing, starts it and follows its progress."""
+
+    form = MailingForm
+    list_display = ["__str__", "department", "source", "channel", "status", "total", "created_at"]
+    list_filter = ["status", "department"]
+    list_select_related = ["department", "template"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mailing]:
+        return selectors.mailings_for_clerk(user=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a mailing is never edited; its page shows the progress
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "template":
+            kwargs["queryset"] = LetterTemplate.objects.filter(
+                department__code__in=clerk_department_codes(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)  # noqa: S101
+        created = actions.mailing_create(
+            template=form.cleaned_data["template"],
+            source=form.cleaned_data["source"],
+            channel=form.cleaned_data["channel"],
+            csv_rows=form.cleaned_data.get("csv_rows"),
+            acting_user=request.user,
+        )
+        # The admin goes on with ``obj`` (log entry, redirect): make it the stored mailing.
+        obj.__dict__.update(created.__dict__)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> Any:
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(
+                request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+            )
+            return redirect(request.path)
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
+        return redirect("admin:services_mailing_progress", obj.pk)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/postep/", view(self.progress_view), name="services_mailing_progress"),
+            path("<int:pk>/postep.json", view(self.progress_json), name="services_mailing_json"),
+            path("<int:pk>/raport.csv", view(self.report_view), name="services_mailing_report"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        return redirect("admin:services_mailing_progress", object_id)
+
+    def _mailing(self, request: HttpRequest, pk: int) -> Mailing:
+        mailing = get_object_or_404(selectors.mailings_for_clerk(user=request.user), pk=pk)
+        if not self.has_view_permission(request, mailing):
+            raise PermissionDenied
+        return mailing
+
+    def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        mailing = self._mailing(request, pk)
+        if request.method == "POST" and "start" in request.POST:
+            assert isinstance(request.user, User)  # noqa: S101
+            try:
+                actions.mailing_start(mailing=mailing, acting_user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(
+                    request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+                )
+            else:
+                self.message_user(request, _("Uruchomiono wysyłkę."))
+            return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(mailing),
+            "mailing": mailing,
+            "progress": selectors.mailing_progress(mailing=mailing),
+            "statuses": LetterStatus.choices,
+            "problems": list(
+                mailing.letters.filter(
+                    status__in=(LetterStatus.FAILED, LetterStatus.SKIPPED)
+                ).order_by("pk")[:50]
+            ),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "services/admin_mailing.html", context)
+
+    def progress_json(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from django.http import JsonResponse
+
+        mailing = self._mailing(request, pk)
+        progress = selectors.mailing_progress(mailing=mailing)
+        return JsonResponse(
+            {
+                "status": mailing.status,
+                "status_label": mailing.get_status_display(),
+                "total": progress.total,
+                "done": progress.done,
+                "percent": progress.percent,
+                "letters_per_second": progress.letters_per_second,
+                "counts": progress.counts,
+                "finished": progress.finished,
+            }
+        )
+
+    def report_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        import csv
+
+        from django.http import StreamingHttpResponse
+
+        mailing = self._mailing(request, pk)
+        labels = dict(LetterStatus.choices)
+
+        class Echo:
+            def write(self, value: str) -> str:
+                return value
+
+        writer = csv.writer(Echo())
+
+        def rows() -> Any:
+            yield writer.writerow(
+                [
+                    _("adresat"),
+                    _("e-mail"),
+                    _("sprawa"),
+                    _("status"),
+                    _("próby"),
+                    _("błąd"),
+                    _("wysłano"),
+                    _("SHA-256 PDF"),
+                    _("pismo (PDF)"),
+                ]
+            )
+            for letter in selectors.mailing_report_rows(mailing=mailing):
+                yield writer.writerow(
+                    [
+                        letter.context.get("recipient_name", ""),
+                        letter.email,
+                        letter.case.number if letter.case else "",
+                        labels.get(letter.status, letter.status),
+                        letter.attempts,
+                        letter.error,
+                        letter.done_at.isoformat() if letter.done_at else "",
+                        letter.pdf_sha256,
+                        request.build_absolute_uri(
+                            reverse("services:letter", kwargs={"public_id": letter.public_id})
+                        )
+                        if letter.status in (LetterStatus.SENT, LetterStatus.PRINT)
+                        else "",
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="korespondencja-{mailing.pk}.csv"'
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class TaxImportForm(forms.ModelForm):  # type: ignore[type-arg]
+    upload = forms.FileField(
+        label=gettext_lazy("Plik CSV z systemu finansowego"),
+        help_text=gettext_lazy(
+            "UTF-8, kolumny: typ, konto, mieszkaniec, id, rodzaj, rok, opis, rata, termin, "
+            "kwota (format opisano w services/taxcsv.py). Plik wczytuje się w całości albo wcale."
+        ),
+    )
+
+    class Meta:
+        model = TaxImport
+        fields: list[str] = []
+
+
+@admin.register(TaxImport)
+class TaxImportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """CSV upload of tax records with progress (for holders of services.load_tax_data)."""
+
+    form = TaxImportForm
+    list_display = ["__str__", "status", "total_rows", "created_by", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["created_by"]
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("services.load_tax_data"))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)  # noqa: S101
+        created = actions.tax_import_create(
+            upload=form.cleaned_data["upload"], acting_user=request.user
+        )
+        obj.__dict__.update(created.__dict__)
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
+        return redirect("admin:services_taximport_progress", obj.pk)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        return redirect("admin:services_taximport_progress", object_id)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/postep/", view(self.progress_view), name="services_taximport_progress"),
+            path("<int:pk>/postep.json", view(self.progress_json), name="services_taximport_json"),
+            *super().get_urls(),
+        ]
+
+    def _record(self, request: HttpRequest, pk: int) -> TaxImport:
+        if not self._allowed(request):
+            raise PermissionDenied
+        return get_object_or_404(TaxImport, pk=pk)
+
+    def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = self._record(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(record),
+            "record": record,
+            "progress": actions.tax_import_progress(record=record),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "services/admin_tax_import.html", context)
+
+    def progress_json(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from django.http import JsonResponse
+
+        record = self._record(request, pk)
+        progress = actions.tax_import_progress(record=record)
+        finished = record.status in (TaxImportStatus.DONE, TaxImportStatus.FAILED)
+        return JsonResponse({**progress, "finished": finished})

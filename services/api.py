@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -61,7 +62,17 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         definition = selectors.service_definition(service=service)
         if definition is None:
             raise exceptions.NotFound(_("Ta usługa nie ma formularza online."))
-        payload = SubmissionSerializer(data=request.data)
+        raw: Any = request.data
+        if isinstance(raw, dict) and (request.FILES or isinstance(raw.get("fields"), str)):
+            # multipart: the fields object arrives as a JSON string beside the files
+            try:
+                fields = json.loads(raw.get("fields") or "{}")
+            except ValueError as exc:
+                raise exceptions.ValidationError(
+                    {"fields": [_("Pole „fields” musi być obiektem JSON.")]}
+                ) from exc
+            raw = {"definition_version": raw.get("definition_version"), "fields": fields}
+        payload = SubmissionSerializer(data=raw)
         payload.is_valid(raise_exception=True)
         if payload.validated_data["definition_version"] != definition.version:
             raise exceptions.ValidationError(
@@ -76,7 +87,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
                     data[key] = "on"
             elif value is not None:
                 data[key] = str(value)
-        form = DefinitionForm(definition.schema, data)
+        form = DefinitionForm(definition.schema, data, request.FILES)
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {k: [str(m) for m in v] for k, v in form.errors.items()}
@@ -87,6 +98,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
                 definition=definition,
                 applicant=user,
                 data=form.submission(),
+                uploads=form.uploads,
                 acting_user=user,
             )
         except DjangoValidationError as exc:

@@ -1,6 +1,7 @@
-"""Demo data for e-services: a labelled taxpayer account for the demo resident, and the demo
-clerk made a clerk of the environment department (the animal service). The shipped services
-themselves are real and come from migration 0002."""
+"""Demo data for e-services: a labelled taxpayer account for the demo resident, the demo
+clerk made a clerk of the environment department (the animal service) and a (DEMO) letter
+template for mass correspondence. The shipped services themselves are real and come from
+migration 0002; only their lists of flats and clinics are (DEMO) examples (services/reference.py)."""
 
 from collections.abc import Callable
 
@@ -24,6 +25,20 @@ def seed(*, log: Callable[[str], object]) -> None:
             department=Department.objects.get(code="ks"),
         )
         log("services: demo clerk handles the environment department (ks)")
+        from services.models import LetterTemplate
+
+        LetterTemplate.objects.get_or_create(
+            department=Department.objects.get(code="ks"),
+            name="(DEMO) Informacja o sprawie",
+            defaults={
+                "subject": "(DEMO) Informacja o sprawie $numer_sprawy",
+                "body": "Szanowna Pani / Szanowny Panie $imie_nazwisko,\n\n"
+                "uprzejmie informujemy, że sprawa $numer_sprawy ($usluga) jest w toku.\n\n"
+                "To pismo demonstracyjne (DEMO).",
+                "signature": "(DEMO) Wydział Kształtowania Środowiska",
+            },
+        )
+        log("services: (DEMO) letter template for mass correspondence")
     if resident is None or clerk is None:
         log("services: demo users missing (accounts.demo runs first); no tax data")
         return

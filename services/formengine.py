@@ -438,3 +438,42 @@ def raw_data(schema: dict[str, Any], form: DefinitionForm) -> dict[str, Any]:
                 s["key"]: value(s, field_name(section["key"], s["key"])) for s in section["fields"]
             }
     return result
+
+
+def file_fields(schema: dict[str, Any], row_counts: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Every file input of the form as ``{field name: {"spec", "label"}}``."""
+    found: dict[str, dict[str, Any]] = {}
+    for section in schema["sections"]:
+        rows: list[int | None] = (
+            list(range(row_counts.get(section["key"], 0))) if section.get("repeat") else [None]
+        )
+        for row in rows:
+            for spec in section["fields"]:
+                if spec["type"] == "file":
+                    label = text(spec["label"])
+                    if row is not None:
+                        label = f"{text(section['legend'])} {row + 1}: {label}"
+                    found[field_name(section["key"], spec["key"], row)] = {
+                        "spec": spec,
+                        "label": label,
+                    }
+    return found
+
+
+def check_uploads(
+    schema: dict[str, Any], row_counts: dict[str, int], files: Any
+) -> tuple[dict[str, UploadedFile], dict[str, str]]:
+    """The uploaded files of a draft, checked like on submission: (files, errors by name)."""
+    uploads: dict[str, UploadedFile] = {}
+    errors: dict[str, str] = {}
+    for name, info in file_fields(schema, row_counts).items():
+        upload = files.get(name) if files is not None else None
+        if not upload:
+            continue
+        try:
+            _validate_upload(upload, info["spec"].get("max_size_mb", DEFAULT_MAX_FILE_MB))
+        except ValidationError as exc:
+            errors[name] = " ".join(exc.messages)
+        else:
+            uploads[name] = upload
+    return uploads, errors

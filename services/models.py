@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -163,6 +164,33 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} ({self.updated_at:%Y-%m-%d})"
+
+
+class DraftAttachment(models.Model):
+    """A file saved with a draft: PRIVATE storage, served only to the draft's owner, and
+    attached to the case (checked again) when the draft is submitted."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="attachments")
+    field_name = models.CharField(max_length=200)
+    file = models.FileField(storage=_private_storage, upload_to="services/drafts/%Y/")
+    original_name = models.CharField(_("nazwa pliku"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("załącznik wersji roboczej")
+        verbose_name_plural = _("załączniki wersji roboczych")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "field_name"], name="services_one_draft_file_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class CaseStatus(models.TextChoices):
@@ -479,3 +507,194 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"
+
+
+# ------------------------------------------------------------------ correspondence (R-SRV-6)
+
+
+class LetterTemplate(models.Model):
+    """A letter a department sends in bulk. ``body`` may use the placeholders of
+    ``LETTER_PLACEHOLDERS`` (``$imie_nazwisko``, ``$saldo``…), substituted per recipient."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("wydział"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("nazwa szablonu"), max_length=200)
+    subject = models.CharField(_("temat pisma"), max_length=200)
+    body = models.TextField(_("treść pisma"))
+    signature = models.CharField(_("podpis"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("szablon pisma")
+        verbose_name_plural = _("szablony pism")
+        ordering = ["department", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: The placeholders a letter template may use and what each becomes.
+LETTER_PLACEHOLDERS: dict[str, Any] = {
+    "imie_nazwisko": _("imię i nazwisko adresata"),
+    "adres": _("adres adresata"),
+    "saldo": _("kwota do zapłaty (zł)"),
+    "zalegle": _("kwota zaległa (zł)"),
+    "numer_sprawy": _("numer sprawy"),
+    "usluga": _("nazwa usługi"),
+}
+
+
+class RecipientSource(models.TextChoices):
+    TAX_BALANCE_DUE = "tax_balance_due", _("podatnicy z kwotą do zapłaty")
+    TAX_OVERDUE = "tax_overdue", _("podatnicy z zaległością")
+    DEPARTMENT_CASES = "department_cases", _("wnioskodawcy w otwartych sprawach wydziału")
+    CSV = "csv", _("lista z pliku CSV")
+
+
+TAX_SOURCES = (RecipientSource.TAX_BALANCE_DUE, RecipientSource.TAX_OVERDUE)
+
+
+class MailingChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail (adresaci bez e-maila: do wydruku)")
+    PRINT = "print", _("tylko do wydruku i wysyłki pocztą")
+
+
+class MailingStatus(models.TextChoices):
+    DRAFT = "draft", _("przygotowana")
+    QUEUED = "queued", _("w kolejce")
+    RUNNING = "running", _("w trakcie wysyłki")
+    FINISHED = "finished", _("zakończona")
+
+
+class Mailing(models.Model):
+    """A mass mailing started by a clerk: one template, one recipient selection, one channel."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(
+        Department, verbose_name=_("wydział"), on_delete=models.PROTECT, related_name="+"
+    )
+    template = models.ForeignKey(
+        LetterTemplate, verbose_name=_("szablon pisma"), on_delete=models.PROTECT
+    )
+    source = models.CharField(_("adresaci"), max_length=20, choices=RecipientSource.choices)
+    csv_rows = models.JSONField(_("adresaci z pliku CSV"), default=list, blank=True)
+    channel = models.CharField(
+        _("kanał"), max_length=10, choices=MailingChannel.choices, default=MailingChannel.EMAIL
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailingStatus.choices, default=MailingStatus.DRAFT
+    )
+    total = models.PositiveIntegerField(_("liczba pism"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("utworzono"), default=timezone.now)
+    started_at = models.DateTimeField(_("rozpoczęto"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("zakończono"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("korespondencja masowa")
+        verbose_name_plural = _("korespondencja masowa")
+        ordering = ["-created_at"]
+        permissions = [("send_tax_mailing", _("Może wysyłać pisma do podatników"))]
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.created_at:%Y-%m-%d})"
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("oczekuje")
+    SENDING = "sending", _("w wysyłce")
+    SENT = "sent", _("wysłane e-mailem")
+    PRINT = "print", _("do wydruku")
+    FAILED = "failed", _("błąd wysyłki")
+    SKIPPED = "skipped", _("pominięte")
+
+
+LETTER_DONE = (LetterStatus.SENT, LetterStatus.PRINT, LetterStatus.FAILED, LetterStatus.SKIPPED)
+
+
+class Letter(models.Model):
+    """One recipient's letter of a mailing. The unique (mailing, recipient_key) pair means a
+    prepare task that runs twice adds nobody twice; the status only moves forward
+    (pending → sending → sent/print/failed/skipped) through conditional updates."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="letters")
+    recipient_key = models.CharField(max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_letters",
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
+    email = models.EmailField(blank=True)
+    context = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("próby"), default=0)
+    error = models.CharField(_("błąd"), max_length=300, blank=True)
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("wysłano"), null=True, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("pismo")
+        verbose_name_plural = _("pisma")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "recipient_key"], name="services_one_letter_per_recipient"
+            )
+        ]
+        indexes = [models.Index(fields=["mailing", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id}/{self.recipient_key}"
+
+
+class TaxImportStatus(models.TextChoices):
+    QUEUED = "queued", _("w kolejce")
+    RUNNING = "running", _("w trakcie")
+    DONE = "done", _("wczytano")
+    FAILED = "failed", _("odrzucono (błędy)")
+
+
+class TaxImport(models.Model):
+    """A CSV file from the finance system uploaded by a clerk; a Celery job loads it whole or
+    not at all (R-SRV-4). The file stays in private storage."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField(storage=_private_storage, upload_to="services/tax-imports/%Y/")
+    original_name = models.CharField(_("nazwa pliku"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaxImportStatus.choices, default=TaxImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("wiersze"), default=0)
+    processed_rows = models.PositiveIntegerField(_("przetworzone wiersze"), default=0)
+    errors = models.JSONField(_("błędy"), default=list, blank=True)
+    counts = models.JSONField(_("wczytano"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("przesłano"), default=timezone.now)
+    started_at = models.DateTimeField(_("rozpoczęto"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("zakończono"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import danych podatkowych")
+        verbose_name_plural = _("importy danych podatkowych")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -16,10 +16,14 @@ def choice(value: str, pl: str, en: str) -> dict[str, Any]:
     return {"value": value, "label": t(pl, en)}
 
 
+#: The departments the shipped services are assigned to. ``code`` is the portal's own short
+#: code (the prefix of case numbers, e.g. MS/2026/000001), NOT the office's official
+#: department symbol, which could not be confirmed from a public source here; the e-mail
+#: address is left empty for the same reason. Clerks correct both in the admin.
 DEPARTMENTS: list[dict[str, str]] = [
-    {"code": "ms", "name": "Wydział Mieszkalnictwa", "email": "ms.umk@um.krakow.pl"},
-    {"code": "ks", "name": "Wydział Kształtowania Środowiska", "email": "ks.umk@um.krakow.pl"},
-    {"code": "om", "name": "Wydział Obsługi Mieszkańców", "email": "om.umk@um.krakow.pl"},
+    {"code": "ms", "name": "Wydział Mieszkalnictwa", "email": ""},
+    {"code": "ks", "name": "Wydział Kształtowania Środowiska", "email": ""},
+    {"code": "om", "name": "Wydział Obsługi Mieszkańców", "email": ""},
 ]
 
 _APPLICANT_FIELDS: list[dict[str, Any]] = [
@@ -132,39 +136,41 @@ FLAT_FOR_RENOVATION: dict[str, Any] = {
                     ),
                     "required": True,
                     "help": t(
-                        "Lista lokali do remontu ogłoszona przez Wydział Mieszkalnictwa.",
-                        "The list of flats for renovation published by the Housing Department.",
+                        "Przykładowe oferty (DEMO): aktualną listę lokali do remontu wprowadza "
+                        "Wydział Mieszkalnictwa w edytorze formularza (nowa wersja).",
+                        "Example offers (DEMO): the Housing Department enters the current list "
+                        "of flats for renovation in the form editor (a new version).",
                     ),
                     "choices": [
                         choice(
                             "oferta-1",
-                            "Oferta 1 — Stare Miasto, 2 pokoje, 41 m²",
-                            "Offer 1 — Stare Miasto, 2 rooms, 41 m²",
+                            "(DEMO) Oferta 1 — Stare Miasto, 2 pokoje, 41 m²",
+                            "(DEMO) Offer 1 — Stare Miasto, 2 rooms, 41 m²",
                         ),
                         choice(
                             "oferta-2",
-                            "Oferta 2 — Podgórze, 1 pokój, 29 m²",
-                            "Offer 2 — Podgórze, 1 room, 29 m²",
+                            "(DEMO) Oferta 2 — Podgórze, 1 pokój, 29 m²",
+                            "(DEMO) Offer 2 — Podgórze, 1 room, 29 m²",
                         ),
                         choice(
                             "oferta-3",
-                            "Oferta 3 — Nowa Huta, 3 pokoje, 58 m²",
-                            "Offer 3 — Nowa Huta, 3 rooms, 58 m²",
+                            "(DEMO) Oferta 3 — Nowa Huta, 3 pokoje, 58 m²",
+                            "(DEMO) Offer 3 — Nowa Huta, 3 rooms, 58 m²",
                         ),
                         choice(
                             "oferta-4",
-                            "Oferta 4 — Grzegórzki, 2 pokoje, 47 m²",
-                            "Offer 4 — Grzegórzki, 2 rooms, 47 m²",
+                            "(DEMO) Oferta 4 — Grzegórzki, 2 pokoje, 47 m²",
+                            "(DEMO) Offer 4 — Grzegórzki, 2 rooms, 47 m²",
                         ),
                         choice(
                             "oferta-5",
-                            "Oferta 5 — Krowodrza, 1 pokój, 33 m²",
-                            "Offer 5 — Krowodrza, 1 room, 33 m²",
+                            "(DEMO) Oferta 5 — Krowodrza, 1 pokój, 33 m²",
+                            "(DEMO) Offer 5 — Krowodrza, 1 room, 33 m²",
                         ),
                         choice(
                             "oferta-6",
-                            "Oferta 6 — Dębniki, 2 pokoje, 44 m²",
-                            "Offer 6 — Dębniki, 2 rooms, 44 m²",
+                            "(DEMO) Oferta 6 — Dębniki, 2 pokoje, 44 m²",
+                            "(DEMO) Offer 6 — Dębniki, 2 rooms, 44 m²",
                         ),
                     ],
                 },
@@ -285,17 +291,39 @@ ANIMAL_STERILISATION: dict[str, Any] = {
                     "required": True,
                     "label": t("Lecznica weterynaryjna", "Veterinary clinic"),
                     "help": t(
-                        "Lecznice, które mają umowę z Gminą Miejską Kraków.",
-                        "Clinics under contract with the City of Kraków.",
+                        "Schronisko przy ul. Rybnej 3 przyjmuje zwierzęta w programie; "
+                        "pozycje (DEMO) są przykładowe: lecznice z umową z miastem wprowadza "
+                        "Wydział Kształtowania Środowiska w edytorze formularza.",
+                        "The shelter at ul. Rybna 3 takes part in the programme; the (DEMO) "
+                        "entries are examples: the Environment Department enters the clinics "
+                        "under contract with the city in the form editor.",
                     ),
                     "choices": [
-                        choice("lecznica-krowodrza", "Lecznica — Krowodrza", "Clinic — Krowodrza"),
-                        choice("lecznica-podgorze", "Lecznica — Podgórze", "Clinic — Podgórze"),
-                        choice("lecznica-nowa-huta", "Lecznica — Nowa Huta", "Clinic — Nowa Huta"),
                         choice(
-                            "lecznica-pradnik", "Lecznica — Prądnik Biały", "Clinic — Prądnik Biały"
+                            "lecznica-krowodrza",
+                            "(DEMO) Lecznica — Krowodrza",
+                            "(DEMO) Clinic — Krowodrza",
                         ),
-                        choice("lecznica-debniki", "Lecznica — Dębniki", "Clinic — Dębniki"),
+                        choice(
+                            "lecznica-podgorze",
+                            "(DEMO) Lecznica — Podgórze",
+                            "(DEMO) Clinic — Podgórze",
+                        ),
+                        choice(
+                            "lecznica-nowa-huta",
+                            "(DEMO) Lecznica — Nowa Huta",
+                            "(DEMO) Clinic — Nowa Huta",
+                        ),
+                        choice(
+                            "lecznica-pradnik",
+                            "(DEMO) Lecznica — Prądnik Biały",
+                            "(DEMO) Clinic — Prądnik Biały",
+                        ),
+                        choice(
+                            "lecznica-debniki",
+                            "(DEMO) Lecznica — Dębniki",
+                            "(DEMO) Clinic — Dębniki",
+                        ),
                         choice(
                             "schronisko",
                             "Schronisko dla Bezdomnych Zwierząt, ul. Rybna 3",

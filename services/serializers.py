@@ -56,8 +56,9 @@ class CaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class SubmissionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """``fields``: the form's field names (``f-<section>-<field>``, ``count-<group>``) to values.
 
-    Files cannot be sent as JSON: services whose required fields are files are submitted on
-    the portal's page.
+    Sent as JSON, or as ``multipart/form-data`` with ``definition_version``, ``fields`` (the
+    same object as a JSON string) and each file under its field name (``f-<section>-<field>``).
+    Files are checked like on the page (type sniffed from content, extension, size).
     """
 
     definition_version = serializers.IntegerField(min_value=1)

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.case_attachment,
         name="case_attachment",
     ),
+    path("pisma/<uuid:public_id>/pismo.pdf", views.letter_download, name="letter"),
     path("<slug:slug>/", views.service_detail, name="service"),
     path("<slug:slug>/wniosek/", views.apply, name="apply"),
+    path("<slug:slug>/wniosek/pliki/<int:attachment_id>/", views.draft_file, name="draft_file"),
 ]

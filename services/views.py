@@ -8,6 +8,8 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +20,13 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from services import actions, selectors
 from services.documents import confirmation_pdf, submission_blocks
-from services.formengine import DefinitionForm, initial_from_data, raw_data
+from services.formengine import (
+    DefinitionForm,
+    check_uploads,
+    file_fields,
+    initial_from_data,
+    raw_data,
+)
 from services.models import Category, Channel, LifeSituation, Service
 
 
@@ -99,11 +107,26 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             form.is_valid()  # shows the tampering error; nothing is saved
             return _render_apply(request, service, form, draft, status=400)
         data = raw_data(schema, form)
+        uploads, upload_errors = check_uploads(schema, form.row_counts, request.FILES)
+        if upload_errors:
+            form.full_clean()
+            form._errors = ErrorDict()  # a draft may be incomplete: only the files' errors
+            for name, message in upload_errors.items():
+                form.add_error(name, message)
+            return _render_apply(request, service, form, draft, status=400)
         if verb == "add" and counts[section_key] < repeats[section_key]["max"]:
             data[section_key].append({})
         elif verb == "remove" and counts[section_key] > max(repeats[section_key]["min"], 0):
             data[section_key].pop()
-        draft = actions.draft_save(service=service, definition=definition, owner=user, data=data)
+        rows_now = {k: len(v) for k, v in data.items() if isinstance(v, list)}
+        draft = actions.draft_save(
+            service=service,
+            definition=definition,
+            owner=user,
+            data=data,
+            uploads=uploads,
+            file_fields=set(file_fields(schema, {**form.row_counts, **rows_now})),
+        )
         if verb == "save":
             messages.success(request, _("Zapisano wersję roboczą. Możesz wrócić do niej później."))
             return redirect("services:apply", slug=service.slug)
@@ -112,6 +135,16 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_apply(request, service, form, draft)
     if action != "submit":
         raise PermissionDenied
+    if draft is not None:
+        # Files saved with the draft count as uploaded unless the resident chose new ones.
+        files = request.FILES.copy()
+        for attachment in draft.attachments.all():
+            if attachment.field_name not in files:
+                with attachment.file.open("rb") as handle:
+                    files[attachment.field_name] = SimpleUploadedFile(
+                        attachment.original_name, handle.read(), attachment.content_type
+                    )
+        form = DefinitionForm(schema, request.POST, files)
     if not form.is_valid():
         return _render_apply(request, service, form, draft, status=400)
     try:
@@ -140,12 +173,41 @@ def _render_apply(
     status: int = 200,
 ) -> HttpResponse:
     form.mark_accessibility()
+    labels = file_fields(form.schema, form.row_counts)
+    draft_files = [
+        (labels[a.field_name]["label"], a)
+        for a in (draft.attachments.all() if draft is not None else [])
+        if a.field_name in labels
+    ]
     return render(
         request,
         "services/apply.html",
-        {"service": service, "form": form, "layout": form.bind_layout(), "draft": draft},
+        {
+            "service": service,
+            "form": form,
+            "layout": form.bind_layout(),
+            "draft": draft,
+            "draft_files": draft_files,
+        },
         status=status,
     )
+
+
+@login_required
+def draft_file(request: HttpRequest, slug: str, attachment_id: int) -> HttpResponse:
+    """A file of the resident's own draft (nobody else's: not found for anyone else)."""
+    attachment = selectors.draft_attachment_of(
+        user=request.user, slug=slug, attachment_id=attachment_id
+    )
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    return _private(response)
 
 
 @login_required
@@ -187,6 +249,7 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "overdue": case.is_overdue_on(selectors.today()),
             "case_messages": list(case.messages.select_related("author")),
             "attachments": list(case.attachments.all()),
+            "letters": selectors.case_letters(case=case),
             "blocks": submission_blocks(case.definition.schema, case.data),
             "message_error": error,
             "message_body": request.POST.get("body", "") if error else "",
@@ -229,8 +292,26 @@ def case_attachment(request: HttpRequest, public_id: UUID, attachment_id: int) -
 @login_required
 def taxes(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "services/taxes.html", {"summary": selectors.tax_summary(user=request.user)}
+        request,
+        "services/taxes.html",
+        {
+            "summary": selectors.tax_summary(user=request.user),
+            "letters": selectors.letters_of_resident(user=request.user, taxes=True),
+        },
     )
+
+
+@login_required
+def letter_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A letter of a mass mailing, as PDF, for its recipient (or a clerk of its department)."""
+    from services.actions import letter_pdf
+
+    letter = selectors.letter_for_user(user=request.user, public_id=public_id)
+    if letter is None:
+        raise Http404
+    response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="pismo-{letter.public_id}.pdf"'
+    return _private(response)
 
 
 def verify(request: HttpRequest) -> HttpResponse:

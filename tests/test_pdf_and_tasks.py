@@ -83,3 +83,34 @@ def test_rendering_a_pdf_does_not_make_pillow_accept_truncated_images():
 
     render_pdf("pdf_probe.html", {"number": "1"})
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_a_pdf_finds_its_stylesheet_under_the_hashed_name_production_serves(settings, tmp_path):
+    # given static files collected with hashed names, as production's manifest storage does
+    import json
+    import shutil
+
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    (tmp_path / "css").mkdir()
+    shutil.copy(finders.find("css/pdf.css"), tmp_path / "css" / "pdf.0123abcd.css")
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"paths": {"css/pdf.css": "css/pdf.0123abcd.css"}, "version": "1.1"})
+    )
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.TEMPLATES = [
+        {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": ["tests/templates"]}
+    ]
+    # (changing STORAGES through the settings fixture resets staticfiles_storage)
+    assert staticfiles_storage.url("css/pdf.css").endswith("pdf.0123abcd.css")
+    # when a PDF links the stylesheet by its hashed name
+    pdf = render_pdf("pdf_probe_hashed.html", {})
+    # then the stylesheet was found and applied (its font is the one embedded)
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    names = [str(font.get_object()["/BaseFont"]) for font in fonts.values()]
+    assert any("DejaVu-Sans" in name for name in names), names

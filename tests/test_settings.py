@@ -1,5 +1,6 @@
 """Settings per environment: local needs nothing, production needs everything."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,6 +9,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_SIGNING_KEY = (  # test-only Ed25519 PKCS#8 key, signs nothing real
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEIBl2n7J4ZL5u9OEb9KBnUk+wvQMObamHp5+g+z/fV5MU\n"
+    "-----END PRIVATE KEY-----\n"
+)
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "x" * 30 + "-production-grade-secret-key-0123456789",
@@ -15,6 +21,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal@db.invalid:5432/portal",
     "REDIS_URL": "redis://redis.invalid:6379/0",
     "PERSONAL_DATA_HASH_KEY": "y" * 40,
+    # A fixed test-only Ed25519 key (tests/karta/test_configuration.py checks its absence).
+    "KARTA_SIGNING_KEYS": json.dumps({"t1": TEST_SIGNING_KEY}),
 }
 
 

@@ -120,6 +120,8 @@ LOGOUT_REDIRECT_URL = "home"
 # --- allauth --------------------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Adds the required acceptance of the terms and privacy notice, logged in the consent log.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupConsentForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -294,6 +296,12 @@ LOGGING = {
 # DEMO_MODE shows a banner on every page: the data is demonstration data, not the city's.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The accessibility statement's contact (art. 10 of the 2019 act): set the real coordinator's
+# e-mail and phone per deployment; the defaults are the portal's example domain and "not set".
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="dostepnosc@krakow.example"
+)
+ACCESSIBILITY_CONTACT_PHONE = env.str("ACCESSIBILITY_CONTACT_PHONE", default="")
 # Keyed hashes of personal identifiers (e.g. the voter register) use this key, not SECRET_KEY,
 # so rotating sessions never changes who has voted.
 PERSONAL_DATA_HASH_KEY = env.str("PERSONAL_DATA_HASH_KEY", default="")

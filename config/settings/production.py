@@ -28,6 +28,10 @@ CACHES = {
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 PERSONAL_DATA_HASH_KEY = env.str("PERSONAL_DATA_HASH_KEY")
+# Karta Krakowska QR signing keys: required here (no key derived from SECRET_KEY, as in local).
+KARTA_SIGNING_KEYS = env.json("KARTA_SIGNING_KEYS")
+if not isinstance(KARTA_SIGNING_KEYS, dict) or not KARTA_SIGNING_KEYS:
+    raise ImproperlyConfigured("KARTA_SIGNING_KEYS must be a JSON object {kid: Ed25519 PEM}.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

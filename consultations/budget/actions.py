@@ -4,9 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from accounts.validators import InvalidPesel, parse_pesel
 from accounts.verification import has_level
 from config.celery import enqueue_after_commit
 from consultations.budget.identity import voter_hash
+from consultations.budget.integrity import violated_constraint
 from consultations.budget.models import (
     Ballot,
     BallotChoice,
@@ -32,6 +34,7 @@ from consultations.budget.models import (
     ProjectStatus,
     ResultStatus,
     VoterRegister,
+    new_code,
 )
 from consultations.budget.selectors import pool_instance
 from consultations.pb import pabulib, rules
@@ -90,6 +93,98 @@ def ballot_validate(
     return list(zip(projects, points, strict=True))
 
 
+#: The register's one-ballot-per-person constraint (``VoterRegister.Meta.constraints``).
+ONE_BALLOT_CONSTRAINT = "budget_one_ballot_per_person_per_pool_kind"
+#: Random receipt/check codes are unique; a collision is retried with fresh codes.
+_CODE_CONSTRAINTS = ("receipt_code", "check_code")
+_CODE_ATTEMPTS = 3
+
+
+class BallotNotSaved(ValidationError):
+    """The ballot could not be stored for a reason other than a repeat vote; nothing counted."""
+
+
+@dataclass(frozen=True)
+class _Written:
+    receipt_code: str
+    check_code: str
+
+
+# One statement: register the person, store the ballot, store its choices. A single statement
+# is atomic on its own, so outside a transaction this is one round trip to PostgreSQL instead of
+# BEGIN + three INSERTs + COMMIT; the register's unique constraint still decides "exactly once".
+_INSERT_BALLOT_SQL = """
+WITH entry AS (
+    INSERT INTO budget_voterregister
+        (edition_id, pool_kind, voter_hash, channel, receipt_code, entered_by_id, registered_on)
+    VALUES (%s, %s, %s, %s, %s, %s, %s)
+    RETURNING id
+), ballot AS (
+    INSERT INTO budget_ballot (pool_id, channel, is_valid, check_code)
+    SELECT %s, %s, %s, %s FROM entry
+    RETURNING id
+)
+INSERT INTO budget_ballotchoice (ballot_id, project_id, position, points)
+SELECT ballot.id, c.project_id, c.position, c.points
+FROM ballot, unnest(%s::bigint[], %s::smallint[], %s::smallint[])
+    AS c(project_id, position, points)
+"""
+
+
+def _insert_ballot_rows(
+    *,
+    pool: Pool,
+    person_hash: str,
+    channel: str,
+    choices: list[tuple[Project, int]],
+    is_valid: bool,
+    entered_by: User | None,
+) -> _Written:
+    receipt_code, check_code = new_code(), new_code()
+    if connection.vendor != "postgresql":  # SQLite for `make run`: the same rows, via the ORM
+        with transaction.atomic():
+            VoterRegister.objects.create(
+                edition_id=pool.edition_id,
+                pool_kind=pool.kind,
+                voter_hash=person_hash,
+                channel=channel,
+                receipt_code=receipt_code,
+                entered_by=entered_by,
+            )
+            ballot = Ballot.objects.create(
+                pool=pool, channel=channel, is_valid=is_valid, check_code=check_code
+            )
+            BallotChoice.objects.bulk_create(
+                BallotChoice(ballot=ballot, project=project, position=i, points=pts)
+                for i, (project, pts) in enumerate(choices, start=1)
+            )
+        return _Written(receipt_code, check_code)
+    params: list[Any] = [
+        pool.edition_id,
+        pool.kind,
+        person_hash,
+        channel,
+        receipt_code,
+        entered_by.pk if entered_by else None,
+        timezone.localdate(),
+        pool.pk,
+        channel,
+        is_valid,
+        check_code,
+        [project.pk for project, _pts in choices],
+        list(range(1, len(choices) + 1)),
+        [pts for _project, pts in choices],
+    ]
+    if connection.in_atomic_block:
+        # Inside a caller's transaction: a savepoint, so a refused ballot leaves it usable.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_INSERT_BALLOT_SQL, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_BALLOT_SQL, params)
+    return _Written(receipt_code, check_code)
+
+
 def _write_ballot(
     *,
     pool: Pool,
@@ -98,28 +193,52 @@ def _write_ballot(
     choices: list[tuple[Project, int]],
     is_valid: bool = True,
     entered_by: User | None = None,
-) -> tuple[VoterRegister, Ballot]:
-    """Register the person and store the ballot in one transaction; AlreadyVoted on a repeat."""
-    try:
-        with transaction.atomic():
-            entry = VoterRegister.objects.create(
-                edition_id=pool.edition_id,
-                pool_kind=pool.kind,
-                voter_hash=person_hash,
+) -> _Written:
+    """Register the person and store the ballot atomically (no link between the two rows).
+
+    AlreadyVoted when the register's one-ballot constraint refuses the person; BallotNotSaved on
+    any other integrity failure (e.g. a project withdrawn meanwhile). In both cases nothing is
+    stored.
+    """
+    for attempt in range(1, _CODE_ATTEMPTS + 1):
+        try:
+            return _insert_ballot_rows(
+                pool=pool,
+                person_hash=person_hash,
                 channel=channel,
+                choices=choices,
+                is_valid=is_valid,
                 entered_by=entered_by,
             )
-            ballot = Ballot.objects.create(pool=pool, channel=channel, is_valid=is_valid)
-            BallotChoice.objects.bulk_create(
-                BallotChoice(ballot=ballot, project=project, position=i, points=pts)
-                for i, (project, pts) in enumerate(choices, start=1)
-            )
-    except IntegrityError as exc:
-        raise AlreadyVoted(
-            _("Ta osoba już oddała głos w tej puli w tej edycji — drugi głos nie jest liczony."),
-            code="already_voted",
-        ) from exc
-    return entry, ballot
+        except IntegrityError as exc:
+            constraint = violated_constraint(exc)
+            if constraint == ONE_BALLOT_CONSTRAINT:
+                raise AlreadyVoted(
+                    _(
+                        "Ta osoba już oddała głos w tej puli w tej edycji — drugi głos nie jest "
+                        "liczony."
+                    ),
+                    code="already_voted",
+                ) from exc
+            if attempt < _CODE_ATTEMPTS and any(c in constraint for c in _CODE_CONSTRAINTS):
+                continue
+            raise BallotNotSaved(
+                _(
+                    "Nie udało się zapisać karty (zmieniła się zawartość karty do głosowania). "
+                    "Głos nie został policzony — spróbuj ponownie."
+                ),
+                code="not_saved",
+            ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def voter_may_use_pool(*, pool: Pool, user: User) -> bool:
+    """Eligibility for one pool of the edition, without a query (same rule as pools_for_voter)."""
+    if pool.kind == PoolKind.CITY:
+        return True
+    return (
+        pool.edition.district_choice == DistrictChoice.ANY or pool.district_id == user.district_id
+    )
 
 
 def pools_for_voter(*, edition: Edition, user: User) -> dict[str, list[Pool]]:
@@ -155,11 +274,10 @@ def ballot_cast_online(
         raise PermissionDenied(
             _("Do głosowania potrzebne jest zweryfikowane konto z numerem PESEL.")
         )
-    allowed = pools_for_voter(edition=edition, user=user)[pool.kind]
-    if pool not in allowed:
+    if not voter_may_use_pool(pool=pool, user=user):
         raise ValidationError(_("Nie możesz głosować w tej puli."), code="pool_not_allowed")
     choices = ballot_validate(pool=pool, projects=projects, points=points)
-    entry, ballot = _write_ballot(
+    written = _write_ballot(
         pool=pool, person_hash=voter_hash(user.pesel), channel=Channel.ONLINE, choices=choices
     )
     if user.email:
@@ -168,9 +286,9 @@ def ballot_cast_online(
         # The check code travels only in this message: the ballot row is never linked to the
         # person, so the e-mail is the voter's only copy besides the receipt page.
         enqueue_after_commit(
-            send_receipt, user.pk, str(pool), entry.receipt_code, ballot.check_code
+            send_receipt, user.pk, str(pool), written.receipt_code, written.check_code
         )
-    return CastReceipt(entry.receipt_code, ballot.check_code, pool.pk)
+    return CastReceipt(written.receipt_code, written.check_code, pool.pk)
 
 
 @dataclass(frozen=True)
@@ -277,9 +395,16 @@ def project_submit(
 
 @transaction.atomic
 def project_verify(*, project: Project, accepted: bool, reason: str, acting_user: User) -> Project:
-    """A clerk accepts or rejects a project (a rejection needs a reason)."""
+    """A clerk accepts or rejects a submitted project (a rejection needs a reason)."""
     if not acting_user.has_perm("budget.verify_project"):
         raise PermissionDenied
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status != ProjectStatus.SUBMITTED:
+        raise ValidationError(
+            _("Ten projekt został już zweryfikowany (status: %(status)s).")
+            % {"status": project.get_status_display()},
+            code="not_submitted",
+        )
     if not accepted and not reason.strip():
         raise ValidationError(_("Odrzucenie wymaga uzasadnienia."), code="reason")
     project.status = ProjectStatus.ACCEPTED if accepted else ProjectStatus.REJECTED
@@ -293,17 +418,42 @@ def project_verify(*, project: Project, accepted: bool, reason: str, acting_user
 def project_appeal(
     *, project: Project, text: str, acting_user: User, now: datetime | None = None
 ) -> Project:
-    """The author appeals a rejection before the appeals deadline."""
+    """The author appeals a rejection before the appeals deadline (once per project)."""
     if project.submitted_by_id != acting_user.pk:
         raise PermissionDenied
+    project = Project.objects.select_for_update().select_related("pool__edition").get(pk=project.pk)
     if project.status != ProjectStatus.REJECTED:
         raise ValidationError(_("Odwołać się można tylko od odrzucenia."), code="not_rejected")
+    if project.appeal_text:
+        raise ValidationError(
+            _("Od tej decyzji odwołanie zostało już rozpatrzone."), code="already_appealed"
+        )
     if (now or timezone.now()) >= project.pool.edition.appeals_end:
         raise ValidationError(_("Termin odwołań minął."), code="late")
     if not text.strip():
         raise ValidationError(_("Napisz uzasadnienie odwołania."), code="text")
     project.status = ProjectStatus.APPEALED
     project.appeal_text = text.strip()
+    _set_history_user(project, acting_user)
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_appeal_decide(
+    *, project: Project, upheld: bool, reason: str, acting_user: User
+) -> Project:
+    """A clerk decides an appeal: upheld puts the project on the ballot, dismissed keeps the
+    rejection. Either way the decision needs a reason, recorded in the project's history."""
+    if not acting_user.has_perm("budget.verify_project"):
+        raise PermissionDenied
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status != ProjectStatus.APPEALED:
+        raise ValidationError(_("Ten projekt nie czeka na rozpatrzenie odwołania."), code="state")
+    if not reason.strip():
+        raise ValidationError(_("Rozstrzygnięcie odwołania wymaga uzasadnienia."), code="reason")
+    project.status = ProjectStatus.ACCEPTED if upheld else ProjectStatus.REJECTED
+    project.decision_reason = reason.strip()
     _set_history_user(project, acting_user)
     project.save()
     return project

@@ -114,16 +114,19 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Zweryfikuj pozytywnie zaznaczone projekty"))
     def accept(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
-        try:
-            for project in queryset:
+        for project in queryset:
+            try:
                 actions.project_verify(
                     project=project,
                     accepted=True,
                     reason="",
                     acting_user=request.user,  # type: ignore[arg-type]
                 )
-        except PermissionDenied:
-            self.message_user(request, _("Brak uprawnienia do weryfikacji."), messages.ERROR)
+            except PermissionDenied:
+                self.message_user(request, _("Brak uprawnienia do weryfikacji."), messages.ERROR)
+                return
+            except ValidationError as exc:
+                self.message_user(request, f"{project}: {exc.messages[0]}", messages.WARNING)
 
 
 @admin.register(PoolResult)

@@ -160,3 +160,65 @@ class PaperBallotForm(BallotForm):
 
 class CheckCodeForm(AccessibleForm):
     code = forms.CharField(label=_("Kod sprawdzenia karty"), max_length=12)
+
+
+class ProjectDecisionForm(AccessibleForm):
+    """A clerk's verification of a submitted project."""
+
+    decision = forms.ChoiceField(
+        label=_("Decyzja"),
+        choices=[
+            ("accept", _("Zweryfikuj pozytywnie (projekt trafi na kartę)")),
+            ("reject", _("Odrzuć projekt")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Uzasadnienie"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+        help_text=_("Wymagane przy odrzuceniu; autor zobaczy je na stronie projektu."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Odrzucenie wymaga uzasadnienia."))
+        return data
+
+
+class AppealDecisionForm(AccessibleForm):
+    """A clerk's decision on the author's appeal."""
+
+    decision = forms.ChoiceField(
+        label=_("Rozstrzygnięcie odwołania"),
+        choices=[
+            ("uphold", _("Uwzględnij odwołanie (projekt trafi na kartę)")),
+            ("dismiss", _("Oddal odwołanie (projekt pozostaje odrzucony)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Uzasadnienie rozstrzygnięcia"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+
+class AppealForm(AccessibleForm):
+    """The author's appeal against a rejection."""
+
+    text = forms.CharField(
+        label=_("Uzasadnienie odwołania"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text=_("Napisz, dlaczego decyzja o odrzuceniu jest według Ciebie błędna."),
+    )
+
+
+class ApproveResultsForm(AccessibleForm):
+    confirm = forms.BooleanField(
+        label=_("Sprawdziłem(-am) wyniki i zatwierdzam ich publikację"),
+        error_messages={"required": _("Zaznacz potwierdzenie, aby opublikować wyniki.")},
+    )

@@ -1,7 +1,12 @@
 """Reads of the participatory budget used by views, the API and other apps."""
 
 import random
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
@@ -63,8 +68,91 @@ def public_projects(
     return qs.order_by("pool__kind", "pool__district__number", "number")
 
 
+def verification_queue(*, edition: Edition | None = None) -> QuerySet[Project]:
+    """Projects waiting for a clerk: submitted ones (to verify) and appealed ones (to decide)."""
+    qs = Project.objects.select_related("pool__edition", "pool__district").filter(
+        status__in=[ProjectStatus.SUBMITTED, ProjectStatus.APPEALED]
+    )
+    if edition is not None:
+        qs = qs.filter(pool__edition=edition)
+    return qs.order_by(
+        "-pool__edition__year", "status", "pool__kind", "pool__district__number", "number"
+    )
+
+
+def project_history(*, project: Project) -> list[Any]:
+    """The project's recorded versions, newest first, with the acting user."""
+    return list(
+        project.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+
+
+def results_awaiting_approval() -> QuerySet[PoolResult]:
+    return (
+        PoolResult.objects.filter(status=ResultStatus.COMPUTED)
+        .select_related("pool__edition", "pool__district")
+        .order_by("-pool__edition__year", "pool__kind", "pool__district__number")
+    )
+
+
+def result_for_approval(*, public_id: str) -> PoolResult | None:
+    try:
+        return (
+            PoolResult.objects.select_related("pool__edition", "pool__district", "approved_by")
+            .filter(pool__public_id=public_id)
+            .first()
+        )
+    except ValidationError:
+        return None
+
+
 def ballot_projects(*, pool: Pool) -> QuerySet[Project]:
     return pool.projects.on_ballot().order_by("number")
+
+
+@dataclass(frozen=True)
+class BallotSnapshot:
+    """A pool (with its edition) and its accepted projects by public id, for casting ballots."""
+
+    pool: Pool
+    projects: dict[uuid.UUID, Project]
+
+
+#: How long a worker may reuse a pool's ballot snapshot. A schedule or project change made by a
+#: clerk during voting reaches every worker within this time; the database constraints (register
+#: uniqueness, foreign keys) still guard every write whatever the snapshot says.
+BALLOT_SNAPSHOT_TTL = 5.0
+_snapshots: dict[str, tuple[float, BallotSnapshot | None]] = {}
+
+
+def ballot_snapshot(*, public_id: str) -> BallotSnapshot | None:
+    """The published pool with this public id and its ballot, cached per process for a few
+    seconds: the hot path of casting a ballot then reads nothing but the voter."""
+    now = time.monotonic()
+    cached = _snapshots.get(public_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    try:
+        pool = (
+            Pool.objects.filter(edition__is_published=True)
+            .select_related("edition", "district")
+            .filter(public_id=public_id)
+            .first()
+        )
+    except ValidationError:  # not a UUID
+        pool = None
+    snapshot = None
+    if pool is not None:
+        projects = {p.public_id: p for p in ballot_projects(pool=pool)}
+        snapshot = BallotSnapshot(pool=pool, projects=projects)
+    if len(_snapshots) > 1000:
+        _snapshots.clear()
+    _snapshots[public_id] = (now + BALLOT_SNAPSHOT_TTL, snapshot)
+    return snapshot
+
+
+def ballot_snapshots_clear() -> None:
+    _snapshots.clear()
 
 
 def published_result(*, pool: Pool) -> PoolResult | None:

@@ -30,8 +30,14 @@ def compute_closed_editions() -> int:
     return count
 
 
+# ignore_result: nobody waits for the e-mail's outcome; with the Redis result backend a task
+# whose result is kept also makes the sender subscribe for it — a round trip on every vote.
 @shared_task(
-    name="budget.send_receipt", autoretry_for=(OSError,), max_retries=5, retry_backoff=True
+    name="budget.send_receipt",
+    autoretry_for=(OSError,),
+    max_retries=5,
+    retry_backoff=True,
+    ignore_result=True,
 )
 def send_receipt(user_id: int, pool_label: str, receipt_code: str, check_code: str) -> None:
     """E-mail the voter their receipt and check code, in their language."""

@@ -8,14 +8,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from accounts.verification import VerificationLevel, has_level, require_level
 from consultations.budget import actions, selectors
-from consultations.budget.forms import BallotForm, CheckCodeForm, PaperBallotForm, ProjectForm
-from consultations.budget.models import Edition, Pool, PoolKind, ProjectStatus
+from consultations.budget.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    ApproveResultsForm,
+    BallotForm,
+    CheckCodeForm,
+    PaperBallotForm,
+    ProjectDecisionForm,
+    ProjectForm,
+)
+from consultations.budget.models import Edition, Pool, PoolKind, Project, ProjectStatus
 from districts.models import District
 
 RECEIPT_SESSION_KEY = "budget_receipt"
@@ -300,17 +310,10 @@ def explain_mes_text(entry: dict[str, Any]) -> str:
     return ""
 
 
-def results(request: HttpRequest, year: int, pool_id: str) -> HttpResponse:
-    edition = _edition(year)
-    pool = _pool(edition, pool_id)
-    result = selectors.published_result(pool=pool)
-    if result is None:
-        return render(
-            request, "budget/no_results.html", {"edition": edition, "pool": pool}, status=404
-        )
+def _result_rows(result: Any) -> list[dict[str, Any]]:
+    """One row per project: score, both rules' outcome explained in words, the chart's bar."""
     greedy = result.greedy
-    mes = result.mes
-    mes_by_id = {p["project_id"]: p for p in mes["projects"]}
+    mes_by_id = {p["project_id"]: p for p in result.mes["projects"]}
     budget = float(greedy["budget"]) or 1.0
     max_score = max((p["score"] for p in greedy["projects"]), default=0) or 1
     rows = []
@@ -326,10 +329,201 @@ def results(request: HttpRequest, year: int, pool_id: str) -> HttpResponse:
                 "share_of_budget": round(100 * float(p["cost"]) / budget, 1),
             }
         )
+    return rows
+
+
+def results(request: HttpRequest, year: int, pool_id: str) -> HttpResponse:
+    edition = _edition(year)
+    pool = _pool(edition, pool_id)
+    result = selectors.published_result(pool=pool)
+    if result is None:
+        return render(
+            request, "budget/no_results.html", {"edition": edition, "pool": pool}, status=404
+        )
     return render(
         request,
         "budget/results.html",
-        {"edition": edition, "pool": pool, "result": result, "rows": rows},
+        {"edition": edition, "pool": pool, "result": result, "rows": _result_rows(result)},
+    )
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data (even empty, so an empty submission shows errors), or None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _clerk(request: HttpRequest, perm: str) -> User | HttpResponse:
+    """The signed-in clerk holding ``perm``; anonymous → sign-in, without it → 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    return cast(User, request.user)
+
+
+def _project(project_id: str) -> Project:
+    try:
+        return get_object_or_404(
+            Project.objects.select_related("pool__edition", "pool__district", "submitted_by"),
+            public_id=project_id,
+        )
+    except ValidationError as exc:
+        raise Http404 from exc
+
+
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    """Clerks: projects waiting for verification or for an appeal decision."""
+    clerk = _clerk(request, "budget.verify_project")
+    if isinstance(clerk, HttpResponse):
+        return clerk
+    page = Paginator(selectors.verification_queue(), 50).get_page(request.GET.get("strona"))
+    return render(request, "budget/verify_queue.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_project(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Clerks: accept or reject a submitted project, or decide the author's appeal."""
+    clerk = _clerk(request, "budget.verify_project")
+    if isinstance(clerk, HttpResponse):
+        return clerk
+    project = _project(project_id)
+    appeal = project.status == ProjectStatus.APPEALED
+    form_class = AppealDecisionForm if appeal else ProjectDecisionForm
+    form: AppealDecisionForm | ProjectDecisionForm = form_class(_posted(request))
+    pending = project.status in (ProjectStatus.SUBMITTED, ProjectStatus.APPEALED)
+    if request.method == "POST" and not pending:
+        form.is_valid()
+        form.add_error(None, _("Ten projekt nie czeka na decyzję."))
+    elif request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            if appeal:
+                actions.project_appeal_decide(
+                    project=project,
+                    upheld=decision == "uphold",
+                    reason=form.cleaned_data["reason"],
+                    acting_user=clerk,
+                )
+            else:
+                actions.project_verify(
+                    project=project,
+                    accepted=decision == "accept",
+                    reason=form.cleaned_data["reason"],
+                    acting_user=clerk,
+                )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Decyzja została zapisana."))
+            return redirect("budget:verify", project_id=project.public_id)
+    return render(
+        request,
+        "budget/verify_project.html",
+        {
+            "project": project,
+            "form": form,
+            "appeal": appeal,
+            "pending": pending,
+            "history": selectors.project_history(project=project),
+            "cost_items": list(project.cost_items.all()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appeal(request: HttpRequest, project_id: str) -> HttpResponse:
+    """The author appeals the rejection of their project, before the appeals deadline."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = cast(User, request.user)
+    project = _project(project_id)
+    if project.submitted_by_id != user.pk:
+        raise PermissionDenied
+    edition = project.pool.edition
+    can_appeal = (
+        project.status == ProjectStatus.REJECTED
+        and not project.appeal_text
+        and timezone.now() < edition.appeals_end
+    )
+    form = AppealForm(_posted(request))
+    if request.method == "POST" and not can_appeal:
+        form.is_valid()
+        form.add_error(None, _("Od tej decyzji nie można już się odwołać."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            actions.project_appeal(
+                project=project, text=form.cleaned_data["text"], acting_user=user
+            )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Odwołanie zostało złożone. Rozpatrzy je urzędnik."))
+            return redirect("budget:appeal", project_id=project.public_id)
+    history = [
+        h
+        for h in selectors.project_history(project=project)
+        if h.status != ProjectStatus.SUBMITTED or h.history_type == "+"
+    ]
+    return render(
+        request,
+        "budget/appeal.html",
+        {
+            "project": project,
+            "edition": edition,
+            "form": form,
+            "can_appeal": can_appeal,
+            "history": history,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def results_queue(request: HttpRequest) -> HttpResponse:
+    """Clerks: computed results waiting for approval before they are published."""
+    clerk = _clerk(request, "budget.publish_results")
+    if isinstance(clerk, HttpResponse):
+        return clerk
+    return render(
+        request,
+        "budget/results_queue.html",
+        {"results": list(selectors.results_awaiting_approval())},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def results_approve(request: HttpRequest, pool_id: str) -> HttpResponse:
+    """Clerks: check a pool's computed results and approve their publication (audited)."""
+    clerk = _clerk(request, "budget.publish_results")
+    if isinstance(clerk, HttpResponse):
+        return clerk
+    result = selectors.result_for_approval(public_id=pool_id)
+    if result is None:
+        raise Http404
+    form = ApproveResultsForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.pool_results_publish(result=result, acting_user=clerk)
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Wyniki zostały zatwierdzone i opublikowane."))
+            return redirect("budget:results_approve", pool_id=result.pool.public_id)
+    history = list(
+        result.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    return render(
+        request,
+        "budget/results_approve.html",
+        {
+            "result": result,
+            "pool": result.pool,
+            "edition": result.pool.edition,
+            "rows": _result_rows(result),
+            "form": form,
+            "history": history,
+        },
+        status=400 if form.errors else 200,
     )
 
 

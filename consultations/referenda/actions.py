@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.validators import InvalidPesel, parse_pesel
 from accounts.verification import VerificationLevel, has_level
 from consultations.budget.identity import voter_hash
+from consultations.budget.integrity import violated_constraint
 from consultations.referenda.models import (
     Answer,
     Channel,
@@ -68,8 +69,16 @@ def referendum_close(*, referendum: Referendum, acting_user: User | None) -> Ref
     return referendum
 
 
+#: The register's one-vote-per-person constraint (``VoteRegister.Meta.constraints``).
+ONE_VOTE_CONSTRAINT = "referenda_one_vote_per_person"
+
+
 class AlreadyVoted(ValidationError):
     pass
+
+
+class VoteNotSaved(ValidationError):
+    """The vote could not be stored for a reason other than a repeat vote; nothing counted."""
 
 
 def _record(
@@ -90,9 +99,14 @@ def _record(
             )
             ReferendumBallot.objects.create(referendum=referendum, answer=answer, channel=channel)
     except IntegrityError as exc:
-        raise AlreadyVoted(
-            _("Ta osoba już głosowała w tym referendum — drugi głos nie jest liczony."),
-            code="already_voted",
+        if violated_constraint(exc) == ONE_VOTE_CONSTRAINT:
+            raise AlreadyVoted(
+                _("Ta osoba już głosowała w tym referendum — drugi głos nie jest liczony."),
+                code="already_voted",
+            ) from exc
+        raise VoteNotSaved(
+            _("Nie udało się zapisać głosu. Głos nie został policzony — spróbuj ponownie."),
+            code="not_saved",
         ) from exc
 
 

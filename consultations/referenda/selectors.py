@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consultations.budget.identity import voter_hash
-from consultations.referenda.models import Referendum, ReferendumStatus
+from consultations.referenda.models import Referendum, ReferendumStatus, VoteRegister
 
 
 def verified_residents(*, district_id: int) -> QuerySet[User]:
@@ -53,6 +53,12 @@ class Tally:
         return "yes" if self.yes > self.no else "no"
 
 
+def _turnout(voted: int, eligible: int) -> Decimal:
+    if not eligible:
+        return Decimal("0.00")
+    return (Decimal(voted) * 100 / eligible).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def tally(*, referendum: Referendum) -> Tally:
     counts = referendum.ballots.aggregate(
         yes=Count("id", filter=Q(answer="yes")),
@@ -61,11 +67,7 @@ def tally(*, referendum: Referendum) -> Tally:
     )
     voted = counts["yes"] + counts["no"] + counts["invalid"]
     eligible = referendum.eligible_count
-    turnout = (
-        (Decimal(voted) * 100 / eligible).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        if eligible
-        else Decimal("0.00")
-    )
+    turnout = _turnout(voted, eligible)
     return Tally(
         eligible=eligible,
         voted=voted,
@@ -81,3 +83,71 @@ def has_voted(*, referendum: Referendum, user: User) -> bool:
     if not user.pesel:
         return False
     return referendum.register.filter(voter_hash=voter_hash(user.pesel)).exists()
+
+
+def dashboard_referenda(*, user: User) -> list[dict[str, object]]:
+    """For the resident's dashboard: referenda of their district now open or recently closed,
+    and whether they have voted in each (two queries, whatever the number of referenda)."""
+    if not user.district_id:
+        return []
+    referenda = list(
+        public_referenda().filter(district_id=user.district_id).order_by("-closes_at")[:5]
+    )
+    voted: set[int] = set()
+    if user.pesel and referenda:
+        voted = set(
+            VoteRegister.objects.filter(
+                referendum__in=referenda, voter_hash=voter_hash(user.pesel)
+            ).values_list("referendum_id", flat=True)
+        )
+    return [{"referendum": r, "voted": r.pk in voted} for r in referenda]
+
+
+def results_rows() -> list[dict[str, object]]:
+    """Open data: the aggregate result of every referendum whose protocol a clerk approved.
+
+    Counts only: nothing here can identify a voter (the register is never read).
+    """
+    referenda = (
+        Referendum.objects.filter(
+            status=ReferendumStatus.CLOSED, protocol_approved_at__isnull=False
+        )
+        .select_related("district")
+        .annotate(
+            n_yes=Count("ballots", filter=Q(ballots__answer="yes")),
+            n_no=Count("ballots", filter=Q(ballots__answer="no")),
+            n_invalid=Count("ballots", filter=Q(ballots__answer="")),
+        )
+        .order_by("closes_at", "pk")
+    )
+    rows: list[dict[str, object]] = []
+    for r in referenda:
+        voted = r.n_yes + r.n_no + r.n_invalid
+        t = Tally(
+            eligible=r.eligible_count,
+            voted=voted,
+            yes=r.n_yes,
+            no=r.n_no,
+            invalid=r.n_invalid,
+            turnout_percent=_turnout(voted, r.eligible_count),
+            threshold_percent=r.validity_threshold,
+        )
+        rows.append(
+            {
+                "question": r.question,
+                "district_number": r.district.number,
+                "district": r.district.name,
+                "opens_at": r.opens_at.isoformat(),
+                "closes_at": r.closes_at.isoformat(),
+                "eligible": t.eligible,
+                "voted": t.voted,
+                "yes": t.yes,
+                "no": t.no,
+                "invalid": t.invalid,
+                "turnout_percent": float(t.turnout_percent),
+                "threshold_percent": float(t.threshold_percent),
+                "is_valid": t.is_valid,
+                "outcome": t.outcome,
+            }
+        )
+    return rows

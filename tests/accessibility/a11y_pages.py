@@ -1,10 +1,10 @@
 """Accessibility pages for the axe harness: overview, buildings (one with an audit and a
-task with cost), schedule, websites (one with an audit table and a scan trend), the
+task with cost), schedule, websites (one with an audit table and a scan trend chart), the
 statement, the request form (also with its errors shown) and the confirmation."""
 
 
 def pages() -> list[str]:
-    from datetime import date
+    from datetime import date, timedelta
     from decimal import Decimal
 
     from django.apps import apps
@@ -40,15 +40,28 @@ def pages() -> list[str]:
         audit=bip, criterion="1.4.3", defaults={"outcome": "fail"}
     )
     if not bip.website.scans.exists():
-        scan = Scan.objects.create(
+        # three days of scans, so the trend chart draws a line; one failed page
+        for days_ago, count in ((2, 9), (1, 5), (0, 3)):
+            scan = Scan.objects.create(
+                website=bip.website,
+                url=bip.website.url,
+                status="done",
+                finished_at=timezone.now() - timedelta(days=days_ago),
+                violation_count=count,
+            )
+            ScanViolation.objects.create(
+                scan=scan,
+                rule_id="color-contrast",
+                criterion="1.4.3",
+                help="Contrast",
+                node_count=count,
+            )
+        Scan.objects.create(
             website=bip.website,
-            url=bip.website.url,
-            status="done",
+            url=f"{bip.website.url}niedostepna/",
+            status="failed",
             finished_at=timezone.now(),
-            violation_count=3,
-        )
-        ScanViolation.objects.create(
-            scan=scan, rule_id="color-contrast", criterion="1.4.3", help="Contrast", node_count=3
+            error="HTTP 503",
         )
     return [
         "/dostepnosc/",

@@ -315,3 +315,26 @@ def test_demo_seed_is_idempotent_and_labelled():
     demo.seed(log=lambda _m: None)
     assert BuildingAudit.objects.filter(auditor__endswith="(DEMO)").count() == 1
     assert Scan.objects.filter(website__slug="demo-e-uslugi").count() == 2
+
+
+@pytest.mark.parametrize("count", [3, 7, 8])
+def test_admin_audit_form_requires_every_requirement_exactly_once(count):
+    from django.forms.models import inlineformset_factory
+
+    from accessibility.admin import AuditItemFormSet
+    from accessibility.models import BuildingAudit
+
+    formset_class = inlineformset_factory(
+        BuildingAudit,
+        AuditItem,
+        formset=AuditItemFormSet,
+        fields=["requirement", "result"],
+        extra=0,
+    )
+    requirements = (Requirement.values + [Requirement.TOILET])[:count]
+    data = {"items-TOTAL_FORMS": str(count), "items-INITIAL_FORMS": "0"}
+    for index, requirement in enumerate(requirements):
+        data[f"items-{index}-requirement"] = requirement
+        data[f"items-{index}-result"] = "met"
+    formset = formset_class(data, instance=BuildingAudit(), prefix="items")
+    assert formset.is_valid() is (count == 7)

@@ -41,6 +41,45 @@ def test_statement_holds_every_prescribed_id_filled_from_data(client, prefix):
     assert "/dostepnosc/budynki/pl-wszystkich-swietych-3-4/" in html
 
 
+def test_statement_contact_comes_from_settings(client, settings):
+    # given the deployment's real contact
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "koordynator@um.example"
+    settings.ACCESSIBILITY_CONTACT_PHONE = "+48 12 345 67 89"
+    html = client.get("/dostepnosc/deklaracja/").content.decode()
+    # then the statement shows it, the phone as a link
+    assert 'id="a11y-email" href="mailto:koordynator@um.example"' in html
+    assert 'id="a11y-telefon" href="tel:+48123456789"' in html
+
+
+def test_statement_says_plainly_when_no_phone_is_configured(client, settings):
+    settings.ACCESSIBILITY_CONTACT_PHONE = ""
+    html = client.get("/en/dostepnosc/deklaracja/").content.decode()
+    assert '<span id="a11y-telefon">' in html
+    assert "000 00 00" not in html
+
+
+def test_statement_follows_the_ministers_template(client, coordinator):
+    # self-assessment, no excessive-burden claim
+    html = client.get("/dostepnosc/deklaracja/").content.decode()
+    assert "samooceny przeprowadzonej przez podmiot publiczny" in html
+    assert "nie powołuje się na nadmierne obciążenie" in html
+    assert 'href="https://bip.brpo.gov.pl/"' in html
+    assert html.index('id="a11y-status"') < html.index('id="a11y-data-sporzadzenie"')
+    assert html.index('id="a11y-kontakt"') < html.index('id="a11y-procedura"')
+    assert html.index('id="a11y-architektura"') < html.index('id="a11y-aplikacje"')
+    # an external audit and a burden analysis, once the coordinator records them
+    actions.statement_update(
+        acting_user=coordinator,
+        auditor="Fundacja Audytorów",
+        burden_analysis_url="https://www.bip.krakow.pl/analiza",
+        exemptions="Filmy opublikowane przed 23 września 2020 r.",
+    )
+    html = client.get("/dostepnosc/deklaracja/").content.decode()
+    assert 'podmiot zewnętrzny: <span id="a11y-audytor">Fundacja Audytorów</span>' in html
+    assert 'href="https://www.bip.krakow.pl/analiza"' in html
+    assert "Filmy opublikowane przed 23 września 2020 r." in html
+
+
 def test_footer_links_the_statement(client):
     assert 'href="/dostepnosc/deklaracja/"' in client.get("/").content.decode()
 
@@ -121,6 +160,9 @@ def test_request_form_errors_are_shown_and_nothing_stored(client):
     assert 'class="error-summary"' in html
     assert 'aria-invalid="true"' in html
     assert "Correct the errors" in html
+    # the shared error summary links each error to its field (the radio group's legend)
+    assert 'href="#id_kind_legend"' in html
+    assert 'href="#id_email"' in html
     assert not AccessibilityRequest.objects.exists()
     assert mail.outbox == []
 

@@ -1,4 +1,4 @@
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accessibility import wcag
@@ -19,6 +19,8 @@ def test_axe_tags_map_to_criteria():
     assert wcag.criteria_for_tags(["wcag412", "wcag111", "cat.aria"]) == ["1.1.1", "4.1.2"]
 
 
+# Generation speed depends on the machine's load, not on the code under test.
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(st.text(max_size=10)))
 def test_any_tags_give_known_criteria_only(tags):
     assert set(wcag.criteria_for_tags(tags)) <= set(wcag.BY_NUMBER)

@@ -4,6 +4,7 @@
 def pages() -> list[str]:
     return [
         "/moje-konto/aktywuj/",
+        "/moje-konto/regulamin-i-prywatnosc/",
         "/konto/login/",
         "/konto/signup/",
         "/konto/password/reset/",

@@ -123,10 +123,18 @@ def test_assistant_pages_have_no_axe_violations(context, live_server, language):
     for path in [
         "/moje-konto/asystent/nowy-mieszkaniec/",
         f"/moje-konto/asystent/mieszkaniec/{resident.public_id}/",
+        f"/moje-konto/asystent/mieszkaniec/{resident.public_id}/dane/",
     ]:
         page.goto(f"{live_server.url}{prefix}{path}")
         _check(page, path, language, failures)
-    for path, fields in ASSISTANT_ERROR_FORMS:
+    assistant_error_forms = [
+        *ASSISTANT_ERROR_FORMS,
+        (
+            f"/moje-konto/asystent/mieszkaniec/{resident.public_id}/dane/",
+            {"#id_postal_code": "00-001", "#id_pesel": "123"},
+        ),
+    ]
+    for path, fields in assistant_error_forms:
         page.goto(f"{live_server.url}{prefix}{path}")
         _submit_with_errors(page, fields)
         _check(page, f"{path} (errors)", language, failures)

@@ -11,10 +11,12 @@ from accounts.actions import (
     account_claim,
     activation_code_issue,
     assisted_act_record,
+    assisted_profile_update,
     assisted_resident_register,
     training_signup,
 )
 from accounts.models import (
+    CURRENT_CONSENT_VERSIONS,
     ActivationCode,
     AssistedAct,
     ConsentRecord,
@@ -37,8 +39,13 @@ def test_assistant_registers_resident_without_email(assistant, district):
     resident, code = _register(assistant, district=district, postal_code="31-100")
     assert resident.email is None
     assert not resident.has_usable_password()
-    consent = ConsentRecord.objects.get(user=resident)
-    assert (consent.kind, consent.channel, consent.recorded_by) == ("assisted", "paper", assistant)
+    consents = ConsentRecord.objects.filter(user=resident)
+    assert {(c.kind, c.channel, c.recorded_by) for c in consents} == {
+        ("assisted", "paper", assistant),
+        ("terms", "paper", assistant),
+        ("privacy", "paper", assistant),
+    }
+    assert consents.get(kind="terms").version == CURRENT_CONSENT_VERSIONS["terms"]
     kinds = set(
         AssistedAct.objects.filter(resident=resident, assistant=assistant).values_list(
             "kind", flat=True
@@ -76,31 +83,45 @@ def test_a_resident_cannot_act_as_assistant(user):
 def test_claim_with_code_is_one_time(assistant):
     resident, code = _register(assistant)
     user = account_claim(
-        code=code.lower(), email="jozef@example.org", password="Bardzo-dlugie-haslo-77"
+        code=code.lower(),
+        email="jozef@example.org",
+        password="Bardzo-dlugie-haslo-77",
+        accept_terms=True,
     )
     assert user.pk == resident.pk
     assert user.check_password("Bardzo-dlugie-haslo-77")
     assert user.emailaddress_set.get().verified is False
     with pytest.raises(ValidationError):
-        account_claim(code=code, email="inny@example.org", password="Bardzo-dlugie-haslo-77")
+        account_claim(
+            code=code,
+            email="inny@example.org",
+            password="Bardzo-dlugie-haslo-77",
+            accept_terms=True,
+        )
 
 
 def test_new_code_voids_the_old_one_and_expired_codes_fail(assistant):
     resident, first = _register(assistant)
     second = activation_code_issue(user=resident, acting_user=assistant)
     with pytest.raises(ValidationError):
-        account_claim(code=first, email="a@example.org", password="Bardzo-dlugie-haslo-77")
+        account_claim(
+            code=first, email="a@example.org", password="Bardzo-dlugie-haslo-77", accept_terms=True
+        )
     ActivationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(ValidationError):
-        account_claim(code=second, email="a@example.org", password="Bardzo-dlugie-haslo-77")
+        account_claim(
+            code=second, email="a@example.org", password="Bardzo-dlugie-haslo-77", accept_terms=True
+        )
     assert User.objects.get(pk=resident.pk).email is None
 
 
 def test_claim_with_a_taken_email_or_weak_password_changes_nothing(assistant, other_user):
     resident, code = _register(assistant)
     with pytest.raises(ValidationError) as exc:
-        account_claim(code=code, email=other_user.email.upper(), password="krotkie")
-    assert set(exc.value.message_dict) == {"email", "password"}
+        account_claim(
+            code=code, email=other_user.email.upper(), password="krotkie", accept_terms=False
+        )
+    assert set(exc.value.message_dict) == {"email", "password", "accept_terms"}
     assert ActivationCode.objects.get(user=resident).used_at is None
 
 
@@ -179,3 +200,64 @@ def test_parallel_signups_never_exceed_capacity():
     assert outcomes.count("ok") == 3
     assert outcomes.count("full") == 5
     assert session.seats_taken == 3 == TrainingSignup.objects.filter(session=session).count()
+
+
+# --- the assistant corrects a resident's details at the office ------------------------------
+
+
+def test_assisted_profile_update_records_changed_field_names_not_values(assistant, district):
+    from datetime import date
+
+    from tests.accounts.factories import make_pesel
+
+    resident, _code = _register(assistant)
+    pesel = make_pesel(date(1950, 3, 4), female=True)
+    assisted_profile_update(
+        assistant=assistant,
+        resident=resident,
+        first_name="Józef",  # unchanged
+        last_name="Nowakowski",
+        pesel=pesel,
+        postal_code="31-100",
+        district=district,
+    )
+    resident.refresh_from_db()
+    assert (resident.last_name, resident.pesel, resident.sex) == ("Nowakowski", pesel, "F")
+    act = AssistedAct.objects.get(resident=resident, kind="profile_update")
+    assert act.assistant == assistant
+    assert act.description == "district, last_name, pesel, postal_code"
+    assert pesel not in act.description
+    assert resident.history.first().history_user == assistant
+
+
+def test_assisted_profile_update_with_empty_pesel_keeps_the_number(assistant):
+    from datetime import date
+
+    from tests.accounts.factories import make_pesel
+
+    pesel = make_pesel(date(1944, 8, 1))
+    resident, _code = _register(assistant, pesel=pesel)
+    assisted_profile_update(assistant=assistant, resident=resident, pesel="", first_name="Jan")
+    resident.refresh_from_db()
+    assert (resident.pesel, resident.first_name) == (pesel, "Jan")
+
+
+def test_assisted_profile_update_with_bad_input_changes_and_records_nothing(assistant):
+    resident, _code = _register(assistant)
+    acts = AssistedAct.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        assisted_profile_update(
+            assistant=assistant, resident=resident, last_name="X", postal_code="00-950"
+        )
+    assert "postal_code" in exc.value.message_dict
+    assert User.objects.get(pk=resident.pk).last_name == "Nowak"
+    assert AssistedAct.objects.count() == acts
+
+
+def test_only_assistants_correct_residents_and_never_themselves(assistant, user):
+    resident, _code = _register(assistant)
+    with pytest.raises(PermissionError):
+        assisted_profile_update(assistant=user, resident=resident, last_name="X")
+    with pytest.raises(ValidationError):
+        assisted_profile_update(assistant=assistant, resident=assistant, last_name="X")
+    assert User.objects.get(pk=resident.pk).last_name == "Nowak"

@@ -19,10 +19,15 @@ def test_resident_journey(client, clerk, district, mailoutbox):
             "email": "nowa@example.org",
             "password1": "Wawel-i-Smok-2026",
             "password2": "Wawel-i-Smok-2026",
+            "accept_terms": "on",
         },
     )
     assert response.status_code == 302
     resident = User.objects.get(email="nowa@example.org")
+    assert set(resident.consents.values_list("kind", "channel")) == {
+        ("terms", "online"),
+        ("privacy", "online"),
+    }
     assert client.get("/moje-konto/").status_code == 302  # not in before confirming
     # verify e-mail with the link from the message
     link = re.search(r"https?://[^\s]+/konto/confirm-email/[^\s]+", mailoutbox[-1].body).group(0)

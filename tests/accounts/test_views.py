@@ -290,7 +290,12 @@ def test_claim_page_activates_account_and_sends_confirmation(client, assistant, 
     assert bad.status_code == 400
     ok = client.post(
         "/moje-konto/aktywuj/",
-        {"code": code, "email": "j@example.org", "password": "Bardzo-dlugie-haslo-77"},
+        {
+            "code": code,
+            "email": "j@example.org",
+            "password": "Bardzo-dlugie-haslo-77",
+            "accept_terms": "on",
+        },
     )
     assert ok.status_code == 302
     assert User.objects.get(pk=resident.pk).email == "j@example.org"
@@ -318,3 +323,58 @@ def test_logout_is_post_only(client, user):
     assert client.get("/moje-konto/").status_code == 200
     client.post("/konto/logout/")
     assert client.get("/moje-konto/").status_code == 302
+
+
+# --- assisted correction of a resident's details ---------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["user", "staff_user", "clerk", "council_member"])
+def test_non_assistants_cannot_correct_a_resident(request, client, assistant, who):
+    resident = _assisted_resident(assistant)
+    client.force_login(request.getfixturevalue(who))
+    page = f"/moje-konto/asystent/mieszkaniec/{resident.public_id}/dane/"
+    acts = AssistedAct.objects.count()
+    assert client.get(page).status_code == 403
+    assert client.post(page, {"first_name": "X", "last_name": "Y"}).status_code == 403
+    assert User.objects.get(pk=resident.pk).last_name == "Nowak"
+    assert AssistedAct.objects.count() == acts
+
+
+def test_anonymous_cannot_correct_a_resident(client, assistant):
+    resident = _assisted_resident(assistant)
+    page = f"/moje-konto/asystent/mieszkaniec/{resident.public_id}/dane/"
+    assert client.post(page, {"first_name": "X", "last_name": "Y"}).status_code == 302
+    assert User.objects.get(pk=resident.pk).last_name == "Nowak"
+
+
+def test_assistant_corrects_a_resident_and_the_act_is_listed(client, assistant, district):
+    resident = _assisted_resident(assistant)
+    client.force_login(assistant)
+    page = f"/moje-konto/asystent/mieszkaniec/{resident.public_id}/dane/"
+    assert client.get(page).status_code == 200
+    bad = client.post(page, {"first_name": "Józef", "last_name": "Nowak", "postal_code": "1"})
+    assert bad.status_code == 400
+    assert "30-xxx" in bad.content.decode()
+    ok = client.post(
+        page,
+        {
+            "first_name": "Józef",
+            "last_name": "Nowak",
+            "postal_code": "31-100",
+            "district": district.pk,
+        },
+    )
+    assert ok.status_code == 302
+    resident.refresh_from_db()
+    assert (resident.postal_code, resident.district) == ("31-100", district)
+    act = AssistedAct.objects.get(resident=resident, kind="profile_update")
+    assert act.assistant == assistant
+    listing = client.get(f"/moje-konto/asystent/mieszkaniec/{resident.public_id}/").content
+    assert "poprawienie danych" in listing.decode()
+
+
+def test_assistant_cannot_correct_an_ordinary_account(client, assistant, user):
+    client.force_login(assistant)
+    page = f"/moje-konto/asystent/mieszkaniec/{user.public_id}/dane/"
+    assert client.post(page, {"first_name": "X", "last_name": "Y"}).status_code == 404
+    assert User.objects.get(pk=user.pk).first_name == "Anna"

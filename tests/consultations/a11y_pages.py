@@ -37,6 +37,26 @@ def pages() -> list[str]:
             survey=survey, user=resident(n + 1), raw_answers=valid_answers(survey)
         )
     actions.survey_aggregate_compute(survey_id=survey.pk)
+    # a weighting that cannot converge (its warning box) and the flagged-groups table
+    lopsided = survey_with_questions(consultation=consultation, title="Niezbieżna (a11y)")
+    actions.survey_respond(
+        survey=lopsided, user=resident(1, sex="F"), raw_answers=valid_answers(lopsided)
+    )
+    actions.survey_respond(
+        survey=lopsided, user=resident(2, sex="M"), raw_answers=valid_answers(lopsided)
+    )
+    actions.survey_aggregate_compute(survey_id=lopsided.pk)
+    # the unsubscribe page a digest links to
+    from accounts.models import NotificationPreference
+    from consultations.models import DigestDelivery
+    from tests.accounts.factories import UserFactory
+
+    subscriber = UserFactory()
+    NotificationPreference.objects.create(user=subscriber, topics=["consultations"])
+    delivery = DigestDelivery.objects.create(
+        user=subscriber, frequency="weekly", period_start=today
+    )
+    token = actions.digest_unsubscribe_token(delivery=delivery)
     return [
         "/konsultacje/",
         "/konsultacje/?topic=greenery&status=collecting",
@@ -49,4 +69,7 @@ def pages() -> list[str]:
         f"/konsultacje/ankiety/{survey.public_id}/wyniki/",
         "/konsultacje/jak-konsultujemy/",
         "/konsultacje/satysfakcja/",
+        f"/konsultacje/ankiety/{lopsided.public_id}/wyniki/",
+        f"/konsultacje/wypisz/{token}/",
+        "/konsultacje/wypisz/niewazny-link/",
     ]

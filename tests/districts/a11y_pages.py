@@ -5,8 +5,12 @@ from decimal import Decimal
 
 
 def pages() -> list[str]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from districts import actions
-    from districts.models import CouncilMember, CouncilOffice, District
+    from districts.models import CouncilMember, CouncilOffice, CouncilSession, District
     from tests.districts.factories import budget_year, draft, fund, member_of
 
     year = budget_year()
@@ -18,6 +22,21 @@ def pages() -> list[str]:
         defaults={
             "seat_address": "ul. Ćwiklińskiej 2, 30-898 Kraków",
             "office_hours": "pon. 17–19",
+        },
+    )
+    # A second district whose seat is an e-services office (weekly hours table) and which has
+    # an announced session.
+    linked = District.objects.get(number=14)
+    CouncilOffice.objects.get_or_create(
+        district=linked, defaults={"services_office_slug": "os-zgody"}
+    )
+    CouncilSession.objects.get_or_create(
+        district=linked,
+        number="XX",
+        defaults={
+            "starts_at": timezone.now() + timedelta(days=3),
+            "place": "Sala obrad, os. Zgody 2",
+            "agenda": "1. Otwarcie sesji.",
         },
     )
     CouncilMember.objects.get_or_create(
@@ -35,6 +54,7 @@ def pages() -> list[str]:
     return [
         "/dzielnice/",
         f"/dzielnice/{district.slug}/",
+        f"/dzielnice/{linked.slug}/",
         f"/dzielnice/{district.slug}/zadania/",
         "/dzielnice/fundusze/",
         "/dzielnice/uchwaly/",

@@ -39,8 +39,19 @@ def logged_in(browser, live_server, client):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_member_and_clerk_pages_have_no_axe_violations(logged_in, live_server, prefix):  # type: ignore[no-untyped-def]
+def test_member_and_clerk_pages_have_no_axe_violations(
+    logged_in, live_server, prefix, settings, tmp_path
+):  # type: ignore[no-untyped-def]
+    import io
+    from datetime import timedelta
     from decimal import Decimal
+
+    from django.utils import timezone
+    from PIL import Image
+
+    from districts.models import CouncilOffice, CouncilSession
+
+    settings.MEDIA_ROOT = str(tmp_path)
 
     from districts.models import District
     from tests.districts.factories import budget_year, fund
@@ -50,6 +61,19 @@ def test_member_and_clerk_pages_have_no_axe_violations(logged_in, live_server, p
     district = District.objects.get(number=12)
     member = member_of(district)
     resolution = draft(district, member, year, compliant=False)
+    # the resident's dashboard panel with a linked e-services office and a session
+    member.district = district
+    member.save()
+    CouncilOffice.objects.update_or_create(
+        district=district, defaults={"services_office_slug": "os-zgody"}
+    )
+    CouncilSession.objects.create(
+        district=district,
+        number="XX",
+        starts_at=timezone.now() + timedelta(days=3),
+        place="Sala obrad",
+        agenda="1. Otwarcie.",
+    )
     page = logged_in(member)
     failures = []
 
@@ -59,6 +83,9 @@ def test_member_and_clerk_pages_have_no_axe_violations(logged_in, live_server, p
             failures.append(f"{label}:\n{describe(violations)}")
 
     base = f"{live_server.url}{prefix}/dzielnice"
+    page.goto(f"{live_server.url}{prefix}/moje-konto/")
+    assert page.locator("#panel-districts").count() == 1
+    check("dashboard panel")
     for path in [
         "/rada/",
         f"/{district.slug}/uchwaly/nowa/",
@@ -91,6 +118,15 @@ def test_member_and_clerk_pages_have_no_axe_violations(logged_in, live_server, p
         resolution=draft(other, other_member, year), acting_user=other_member
     )
     task = filed.tasks.first()
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    actions.task_attachment_add(
+        task=task,
+        kind="photo",
+        title="Po remoncie",
+        data=buffer.getvalue(),
+        acting_user=other_member,
+    )
     page = logged_in(clerk("review_resolution", "change_resolutiontask"))
     page.goto(f"{base}/uchwaly/{filed.public_id}/ocena/")
     check("review")
@@ -99,7 +135,8 @@ def test_member_and_clerk_pages_have_no_axe_violations(logged_in, live_server, p
     assert page.locator(".error-summary").count() == 1
     check("review with errors")
     page.goto(f"{base}/zadania/{task.pk}/postep/")
-    check("progress")
+    assert page.locator("form[action$='/usun/']").count() == 1
+    check("progress with an attachment")
     page.fill("#id_spent", "-1")
     page.locator("form[action$='/postep/'] button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1

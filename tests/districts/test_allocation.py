@@ -25,7 +25,11 @@ from districts.allocation import (
     split_increase,
 )
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+# A copy of ``../shared/data/krakow-districts.csv`` (the city's BIP table), kept beside the tests
+# so that the real-data check runs in every clone; ``test_reference_copy_matches_shared_data``
+# guards the copy where the shared folder is present.
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 REPAIRS = CATEGORY_REPAIRS_SMALL_INFRASTRUCTURE
 
@@ -178,8 +182,6 @@ def test_integer_total_and_string_district_ids_are_accepted():
 def test_real_krakow_districts_split_sums_exactly_to_the_total():
     # given: the 18 districts (area of the district as a stand-in for city-owned land)
     path = DATA / "krakow-districts.csv"
-    if not path.exists():
-        pytest.skip("shared data not available")
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     inputs = {
@@ -205,6 +207,13 @@ def test_real_krakow_districts_split_sums_exactly_to_the_total():
     assert all(
         abs(Fraction(a.amount) - a.exact) < Fraction(1, 100) for a in result.districts.values()
     )
+
+
+def test_reference_copy_matches_shared_data():
+    shared = SHARED / "krakow-districts.csv"
+    if shared.exists():  # only beside the steering checkout; the copy itself always exists
+        assert (DATA / "krakow-districts.csv").read_bytes() == shared.read_bytes()
+    assert len((DATA / "krakow-districts.csv").read_text(encoding="utf-8").splitlines()) == 19
 
 
 # ------------------------------------------------------------------------------------- errors

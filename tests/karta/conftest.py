@@ -68,3 +68,25 @@ def partner_with_key(db: Any) -> tuple[Any, str]:
     partner = PartnerFactory()
     key = actions.partner_api_key_issue(partner=partner, acting_user=None)  # type: ignore[arg-type]
     return partner, key
+
+
+@pytest.fixture
+def family_verifier(db: Any) -> Any:
+    return _with_perms(UserFactory(is_staff=True), "verify_largefamily")
+
+
+@pytest.fixture
+def card_clerk(db: Any) -> Any:
+    return _with_perms(UserFactory(is_staff=True), "manage_card")
+
+
+@pytest.fixture
+def key_manager(db: Any) -> Any:
+    return _with_perms(UserFactory(is_staff=True), "manage_partner_keys")
+
+
+@pytest.fixture
+def admin_mfa(monkeypatch: Any) -> None:
+    """The admin requires an MFA-confirmed session (tested in tests/accounts); here every
+    signed-in session counts as one, so the tests reach Karta's own permission checks."""
+    monkeypatch.setattr("accounts.admin_site.session_is_mfa_authenticated", lambda request: True)

@@ -41,6 +41,8 @@ def test_my_card_pages_have_no_axe_violations(browser: Any, live_server: Any, pr
 
     status = ApprovedApplicationFactory()
     actions.card_issue(holder=status.user, carrier="mobile", acting_user=status.user)
+    suspended = actions.card_issue(holder=status.user, carrier="plastic", acting_user=status.user)
+    actions.card_suspend(card=suspended, acting_user=status.user, reason="zgubiona")
     context, page = _signed_in_page(browser, live_server, status.user)
     failures = []
     try:
@@ -55,6 +57,29 @@ def test_my_card_pages_have_no_axe_violations(browser: Any, live_server: Any, pr
         page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 1
         assert page.locator("#id_document[aria-invalid=true]").count() == 1
+        failures += axe_violations(page)
+        # the large-family upload with an error: a broken PDF
+        page.set_input_files(
+            "#id_family-document",
+            files=[{"name": "kdr.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 x"}],
+        )
+        page.locator("form:has(#id_family-document) button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator("#id_family-document[aria-invalid=true]").count() == 1
+        failures += axe_violations(page)
+        # approved large family: the entitlement table and the large-family card choice
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        actions.large_family_verify_in_person(
+            user=status.user,
+            valid_until=timezone.localdate() + timedelta(days=300),
+            children_count=3,
+            acting_user=status.user,
+        )
+        page.goto(f"{live_server.url}{prefix}/karta-krakowska/moja-karta/")
+        assert page.locator("#id_large_family").count() == 1
         failures += axe_violations(page)
     finally:
         context.close()

@@ -99,6 +99,7 @@ def test_open_data_never_publishes_a_cell_below_k() -> None:
             )
             for i in range(count)
         )
+    actions.usage_monthly_refresh()
     dataset = registered_dataset("karta-krakowska-uzycia")
     assert dataset is not None
     rows = list(dataset.rows())

@@ -57,3 +57,22 @@ def test_resident_b_never_sees_a_cards_or_applications(
     intruder.force_authenticate(other_resident)
     assert intruder.get("/api/v1/karta/cards/").json() == []
     assert intruder.get("/api/v1/karta/applications/").json() == []
+
+
+def test_large_family_upload_and_list_through_the_api(resident: Any, other_resident: Any) -> None:
+    from karta.models import LargeFamilyEntitlement
+
+    client = APIClient()
+    assert client.get("/api/v1/karta/large-family/").status_code in (401, 403)
+    client.force_authenticate(resident)
+    bad = {"document": SimpleUploadedFile("kdr.png", b"<svg onload=x>")}
+    response = client.post("/api/v1/karta/large-family/", bad)
+    assert response.status_code == 400
+    assert not LargeFamilyEntitlement.objects.exists()
+    good = {"document": SimpleUploadedFile("kdr.png", image_bytes())}
+    response = client.post("/api/v1/karta/large-family/", good)
+    assert response.status_code == 201
+    assert response.json()["status"] == "pending"
+    assert len(client.get("/api/v1/karta/large-family/").json()) == 1
+    client.force_authenticate(other_resident)
+    assert client.get("/api/v1/karta/large-family/").json() == []

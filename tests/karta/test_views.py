@@ -209,6 +209,7 @@ def _events(offer: Any, count: int, group: str = "adult", price: str = "20.00") 
         for i in range(count)
     )
     actions.usage_rollup_refresh(since=timezone.localdate() - timedelta(days=400))
+    actions.usage_monthly_refresh()
 
 
 def test_analytics_page_and_csv(

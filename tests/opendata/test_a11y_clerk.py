@@ -48,8 +48,23 @@ def test_clerk_screens_with_errors_pass_axe(browser, live_server, tmp_path, pref
     page.wait_for_load_state()
     assert page.locator(".error-summary").count() == 1
     assert page.locator("#id_file[aria-invalid=true]").count() == 1
-    checks = [("upload with errors", None)]
+    violations = axe_violations(page)
+    if violations:
+        failures.append(f"upload with errors:\n{describe(violations)}")
+    checks: list[tuple[str, str | None]] = []
+    published = TableImport.objects.filter(status=ImportStatus.SUCCEEDED).first()
+    assert published is not None
+    settings_url = (
+        f"{live_server.url}{prefix}/otwarte-dane/zasoby/{published.resource.public_id}/ustawienia/"
+    )
+    page.goto(settings_url)
+    page.select_option("#id_chart_type", "bar")
+    page.click("#od-settings-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    checks.append(("settings with errors", None))
     checks += [
+        ("settings", settings_url),
         ("upload", upload_url),
         ("schema", f"{live_server.url}{prefix}/otwarte-dane/importy/{uploaded.public_id}/"),
         ("failed import", f"{live_server.url}{prefix}/otwarte-dane/importy/{failed.public_id}/"),

@@ -70,11 +70,11 @@ def test_schema_violation_lists_row_and_column_and_keeps_previous_version(publis
     assert published.current_version == before
     assert ResourceVersion.objects.filter(resource=published).count() == 1
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM opendata_datarow WHERE version_id = %s", [before.pk])
+        cursor.execute(f"SELECT count(*) FROM {actions.rows_table(before.pk)}")  # noqa: S608
         assert cursor.fetchone()[0] == 3
         cursor.execute(
             "SELECT count(*) FROM pg_tables WHERE tablename = %s",
-            [f"opendata_datarow_v{before.pk + 1}"],
+            [actions.rows_table(before.pk + 1)],
         )
         assert cursor.fetchone()[0] == 0  # the staging table of the failed import is gone
     message = actions.table_error_message(table_import.errors[0])

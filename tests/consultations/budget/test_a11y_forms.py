@@ -100,3 +100,68 @@ def test_signed_in_pages_have_no_axe_violations(browser, live_server, prefix):  
     _check(page, failures, "referendum paper entry with errors")
     context.close()
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_clerk_and_appeal_pages_have_no_axe_violations(browser, live_server, prefix):  # type: ignore[no-untyped-def]
+    from consultations.budget import actions
+    from consultations.budget.models import Ballot, BallotChoice, ProjectStatus
+
+    edition = f.edition(phase="submission", year=2094)
+    pool = f.pool(edition=edition)
+    author = f.resident()
+    submitted = f.project(pool=pool, status=ProjectStatus.SUBMITTED, submitted_by=author)
+    rejected = f.project(pool=pool, status=ProjectStatus.SUBMITTED, submitted_by=author)
+    verifier = f.clerk("budget.verify_project")
+    actions.project_verify(
+        project=rejected, accepted=False, reason="Teren prywatny", acting_user=verifier
+    )
+    closed = f.edition(phase="closed", year=2095)
+    closed_pool = f.pool(edition=closed)
+    projects = [f.project(pool=closed_pool) for _ in range(3)]
+    for chosen in ([0], [0, 1], [2]):
+        ballot = Ballot.objects.create(pool=closed_pool, channel="paper")
+        for pos, i in enumerate(chosen, start=1):
+            BallotChoice.objects.create(
+                ballot=ballot, project=projects[i], position=pos, points=4 - pos
+            )
+    actions.pool_results_compute(pool=closed_pool)
+    failures: list[str] = []
+    base = f"{live_server.url}{prefix}"
+
+    context, page = _signed_in_page(browser, live_server, author)
+    page.goto(f"{base}/budzet-obywatelski/projekty/{rejected.public_id}/odwolanie/")
+    _check(page, failures, "appeal")
+    page.click("main button[type=submit]")
+    assert page.locator(".error-summary").count() == 1
+    _check(page, failures, "appeal with errors")
+    page.fill("#id_text", "Działka należy do miasta")
+    page.click("main button[type=submit]")
+    _check(page, failures, "appeal filed")
+    context.close()
+
+    context, page = _signed_in_page(browser, live_server, verifier)
+    page.goto(f"{base}/budzet-obywatelski/urzad/weryfikacja/")
+    _check(page, failures, "verification queue")
+    page.goto(f"{base}/budzet-obywatelski/urzad/weryfikacja/{submitted.public_id}/")
+    _check(page, failures, "verify project")
+    page.click("main button[type=submit]")
+    assert page.locator(".error-summary").count() == 1
+    _check(page, failures, "verify project with errors")
+    page.goto(f"{base}/budzet-obywatelski/urzad/weryfikacja/{rejected.public_id}/")
+    _check(page, failures, "appeal decision")
+    context.close()
+
+    context, page = _signed_in_page(browser, live_server, f.clerk("budget.publish_results"))
+    page.goto(f"{base}/budzet-obywatelski/urzad/wyniki/")
+    _check(page, failures, "results queue")
+    page.goto(f"{base}/budzet-obywatelski/urzad/wyniki/{closed_pool.public_id}/")
+    _check(page, failures, "approve results")
+    page.click("main button[type=submit]")
+    assert page.locator(".error-summary").count() == 1
+    _check(page, failures, "approve results with errors")
+    page.check("#id_confirm")
+    page.click("main button[type=submit]")
+    _check(page, failures, "results approved")
+    context.close()
+    assert failures == [], "\n".join(failures)
