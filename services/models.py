@@ -391,7 +391,6 @@ class Office(models.Model):
     departments = models.ManyToManyField(Department, verbose_name=_("wydziały"), blank=True)
     weekly_hours = models.JSONField(_("godziny otwarcia"), default=dict)
     exceptions = models.JSONField(_("wyjątki"), default=dict, blank=True)
-    building_slug = models.SlugField(_("budynek (deklaracja dostępności)"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()

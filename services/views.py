@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accessibility import selectors as accessibility_selectors
 from accounts.models import User
 from services import actions, selectors
 from services.documents import confirmation_pdf, submission_blocks
@@ -336,8 +337,16 @@ WEEKDAYS = (
 
 
 def contact(request: HttpRequest) -> HttpResponse:
+    infos = selectors.offices_list()
+    # The accessibility app keeps the buildings' audits; an office links to its building's page
+    # when the addresses match (one query for all offices).
+    buildings = accessibility_selectors.buildings_by_address(info.office.address for info in infos)
     offices = [
-        (info, [(WEEKDAYS[day], intervals) for day, intervals in info.weekly])
-        for info in selectors.offices_list()
+        (
+            info,
+            [(WEEKDAYS[day], intervals) for day, intervals in info.weekly],
+            buildings.get(info.office.address),
+        )
+        for info in infos
     ]
     return render(request, "services/contact.html", {"offices": offices})

@@ -307,3 +307,26 @@ def test_contact_page_lists_offices_with_open_state(client: Any, reference: None
     assert response.status_code == 200
     assert "Powstania Warszawskiego" in response.text
     assert "/UMKrakow/SkrytkaESP" in response.text
+
+
+def test_contact_page_links_an_office_to_its_buildings_accessibility_page(
+    client: Any, reference: None, django_assert_max_num_queries: Any
+) -> None:
+    # given the accessibility app's audited buildings (the programme's real cases), one of them
+    # at "ul. Powstania Warszawskiego 10" while the office writes "al. …, 31-549 Kraków"
+    from django.apps import apps as django_apps
+
+    from accessibility.models import Building
+    from accessibility.programme import load_all
+
+    if not Building.objects.filter(slug="powstania-warszawskiego-10").exists():
+        load_all(get_model=django_apps.get_model)  # transactional tests flush data migrations
+    # when the contact page is shown, in Polish and in English
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("services:contact"))
+    english = client.get("/en" + reverse("services:contact"))
+    # then the office links to that building's page, in the page's language
+    assert 'href="/dostepnosc/budynki/powstania-warszawskiego-10/"' in response.text
+    assert 'href="/en/dostepnosc/budynki/powstania-warszawskiego-10/"' in english.text
+    # and os. Zgody 2, which has no building record, links nowhere
+    assert response.text.count('href="/dostepnosc/budynki/') == 2
