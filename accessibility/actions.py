@@ -22,6 +22,7 @@ from accessibility import wcag
 from accessibility.models import (
     AccessibilityRequest,
     AuditItem,
+    Barrier,
     Building,
     BuildingAudit,
     CriterionOutcome,
@@ -135,22 +136,16 @@ def _cost(value: Any) -> Decimal | None:
     return cost
 
 
-@transaction.atomic
-def remediation_task_update(
+def _task_values(
     *,
-    task: RemediationTask,
-    acting_user: User,
     status: str,
-    blocker: str = "",
-    planned_start: date | None = None,
-    planned_end: date | None = None,
-    completed_on: date | None = None,
-    cost: Any = None,
-    notes: str | None = None,
-) -> RemediationTask:
-    """Change a remediation task's status, schedule, cost and blocker together."""
-    building = task.barrier.building
-    _require(acting_user, _department_code(building))
+    blocker: str,
+    planned_start: date | None,
+    planned_end: date | None,
+    completed_on: date | None,
+    cost: Any,
+) -> Decimal | None:
+    """Validate a task's status, blocker, schedule and cost; return the cost as ``Decimal``."""
     if status not in TaskStatus.values:
         raise ValidationError(_("Nieznany status zadania."), code="status")
     if status == TaskStatus.BLOCKED and not blocker:
@@ -163,14 +158,10 @@ def remediation_task_update(
         raise ValidationError(
             _("Planowany koniec nie może być przed planowanym początkiem."), code="dates"
         )
-    task.status = status
-    task.blocker = blocker
-    task.planned_start = planned_start
-    task.planned_end = planned_end
-    task.completed_on = completed_on
-    task.cost = _cost(cost)
-    if notes is not None:
-        task.notes = notes
+    return _cost(cost)
+
+
+def _save_task(task: RemediationTask, acting_user: User) -> RemediationTask:
     _history(task, acting_user)
     try:
         with transaction.atomic():
@@ -178,6 +169,270 @@ def remediation_task_update(
     except IntegrityError as error:
         raise ValidationError(_("Dane zadania są sprzeczne."), code="integrity") from error
     return task
+
+
+def remediation_task_check(
+    *,
+    acting_user: User,
+    barrier: Barrier,
+    status: str,
+    task: RemediationTask | None = None,
+    blocker: str = "",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+    completed_on: date | None = None,
+    cost: Any = None,
+    title: str | None = None,
+) -> None:
+    """Raise what ``remediation_task_create``/``_update`` would refuse, saving nothing (the
+    admin's form calls it so a refusal is shown on the form)."""
+    if task is not None and task.pk:
+        stored = RemediationTask.objects.select_related("barrier__building__department").get(
+            pk=task.pk
+        )
+        _require(acting_user, _department_code(stored.barrier.building))
+    _require(acting_user, _department_code(barrier.building))
+    if title is not None and not title.strip():
+        raise ValidationError(_("Podaj nazwę zadania."), code="title")
+    _task_values(
+        status=status,
+        blocker=blocker,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        completed_on=completed_on,
+        cost=cost,
+    )
+
+
+@transaction.atomic
+def remediation_task_create(
+    *,
+    barrier: Barrier,
+    title: str,
+    acting_user: User,
+    status: str = TaskStatus.PLANNED,
+    blocker: str = "",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+    completed_on: date | None = None,
+    cost: Any = None,
+    notes: str = "",
+) -> RemediationTask:
+    """Plan a remediation task for a barrier of a building the acting user manages."""
+    _require(acting_user, _department_code(barrier.building))
+    if not title.strip():
+        raise ValidationError(_("Podaj nazwę zadania."), code="title")
+    task = RemediationTask(
+        barrier=barrier,
+        title=title.strip(),
+        status=status,
+        blocker=blocker,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        completed_on=completed_on,
+        cost=_task_values(
+            status=status,
+            blocker=blocker,
+            planned_start=planned_start,
+            planned_end=planned_end,
+            completed_on=completed_on,
+            cost=cost,
+        ),
+        notes=notes,
+    )
+    return _save_task(task, acting_user)
+
+
+@transaction.atomic
+def remediation_task_update(
+    *,
+    task: RemediationTask,
+    acting_user: User,
+    status: str,
+    blocker: str = "",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+    completed_on: date | None = None,
+    cost: Any = None,
+    notes: str | None = None,
+    title: str | None = None,
+    barrier: Barrier | None = None,
+) -> RemediationTask:
+    """Change a remediation task's status, schedule, cost and blocker together (and, from the
+    admin, its title or barrier: moving it needs the right to both buildings)."""
+    stored = RemediationTask.objects.select_for_update().get(pk=task.pk)
+    _require(acting_user, _department_code(stored.barrier.building))
+    if barrier is not None and barrier.pk != stored.barrier_id:
+        _require(acting_user, _department_code(barrier.building))
+        task.barrier = barrier
+    else:
+        task.barrier = stored.barrier
+    if title is not None:
+        if not title.strip():
+            raise ValidationError(_("Podaj nazwę zadania."), code="title")
+        task.title = title.strip()
+    task.cost = _task_values(
+        status=status,
+        blocker=blocker,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        completed_on=completed_on,
+        cost=cost,
+    )
+    task.status = status
+    task.blocker = blocker
+    task.planned_start = planned_start
+    task.planned_end = planned_end
+    task.completed_on = completed_on
+    if notes is not None:
+        task.notes = notes
+    return _save_task(task, acting_user)
+
+
+@transaction.atomic
+def remediation_task_delete(*, task: RemediationTask, acting_user: User) -> None:
+    _require(acting_user, _department_code(task.barrier.building))
+    _history(task, acting_user)
+    task.delete()
+
+
+# --------------------------------------------------------------------------------------------
+# Building registry and barriers (the clerks' admin writes through these)
+# --------------------------------------------------------------------------------------------
+
+BUILDING_FIELDS = frozenset(
+    {
+        "slug",
+        "name",
+        "address",
+        "functions",
+        "department",
+        "district",
+        "heritage_protected",
+        "acquired_year",
+        "audit_state",
+        "summary",
+    }
+)
+BARRIER_FIELDS = frozenset({"building", "requirement", "description", "severity", "found_on"})
+
+
+def _only(fields: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(
+            _("Nieznane pole: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+
+
+def building_check(*, acting_user: User, building: Building | None = None, **fields: Any) -> None:
+    """Raise what ``building_create``/``building_update`` would refuse, saving nothing."""
+    _only(fields, BUILDING_FIELDS)
+    if building is not None and building.pk:
+        stored = Building.objects.select_related("department").get(pk=building.pk)
+        _require(acting_user, _department_code(stored))
+    department = fields.get("department", building.department if building else None)
+    _require(acting_user, department.code if department is not None else None)
+    if "name" in fields and not str(fields["name"]).strip():
+        raise ValidationError(_("Podaj nazwę budynku."), code="name")
+
+
+def _save_checked(obj: Any, acting_user: User) -> None:
+    obj.full_clean()
+    _history(obj, acting_user)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as error:
+        raise ValidationError(_("Dane są sprzeczne z zapisanymi."), code="integrity") from error
+
+
+@transaction.atomic
+def building_create(*, acting_user: User, **fields: Any) -> Building:
+    """Register a building of a department the acting user manages (the coordinator: any)."""
+    building_check(acting_user=acting_user, **fields)
+    building = Building(**fields)
+    _save_checked(building, acting_user)
+    return building
+
+
+@transaction.atomic
+def building_update(*, building: Building, acting_user: User, **fields: Any) -> Building:
+    """Change a building; moving it to another department needs the right to both."""
+    Building.objects.select_for_update().filter(pk=building.pk).first()
+    building_check(acting_user=acting_user, building=building, **fields)
+    for name, value in fields.items():
+        setattr(building, name, value)
+    _save_checked(building, acting_user)
+    return building
+
+
+@transaction.atomic
+def building_delete(*, building: Building, acting_user: User) -> None:
+    """Remove a building with its audits, barriers and tasks, each leaving history with the
+    acting user (a cascade would record no one)."""
+    _require(acting_user, _department_code(building))
+    for task in RemediationTask.objects.filter(barrier__building=building):
+        _history(task, acting_user)
+        task.delete()
+    for barrier in Barrier.objects.filter(building=building):
+        _history(barrier, acting_user)
+        barrier.delete()
+    for item in AuditItem.objects.filter(audit__building=building):
+        _history(item, acting_user)
+        item.delete()
+    for audit in BuildingAudit.objects.filter(building=building):
+        _history(audit, acting_user)
+        audit.delete()
+    _history(building, acting_user)
+    building.delete()
+
+
+def barrier_check(*, acting_user: User, barrier: Barrier | None = None, **fields: Any) -> None:
+    """Raise what ``barrier_create``/``barrier_update`` would refuse, saving nothing."""
+    _only(fields, BARRIER_FIELDS)
+    if barrier is not None and barrier.pk:
+        stored = Barrier.objects.select_related("building__department").get(pk=barrier.pk)
+        _require(acting_user, _department_code(stored.building))
+    building = fields.get("building", barrier.building if barrier else None)
+    if building is None:
+        raise ValidationError(_("Wskaż budynek."), code="building")
+    _require(acting_user, _department_code(building))
+    if "description" in fields and not str(fields["description"]).strip():
+        raise ValidationError(_("Opisz barierę."), code="description")
+    found_on = fields.get("found_on")
+    if found_on is not None and found_on > timezone.localdate():
+        raise ValidationError(
+            _("Data stwierdzenia bariery nie może być z przyszłości."), code="found_on"
+        )
+
+
+@transaction.atomic
+def barrier_create(*, acting_user: User, **fields: Any) -> Barrier:
+    barrier_check(acting_user=acting_user, **fields)
+    barrier = Barrier(**fields)
+    _save_checked(barrier, acting_user)
+    return barrier
+
+
+@transaction.atomic
+def barrier_update(*, barrier: Barrier, acting_user: User, **fields: Any) -> Barrier:
+    Barrier.objects.select_for_update().filter(pk=barrier.pk).first()
+    barrier_check(acting_user=acting_user, barrier=barrier, **fields)
+    for name, value in fields.items():
+        setattr(barrier, name, value)
+    _save_checked(barrier, acting_user)
+    return barrier
+
+
+@transaction.atomic
+def barrier_delete(*, barrier: Barrier, acting_user: User) -> None:
+    _require(acting_user, _department_code(barrier.building))
+    for task in RemediationTask.objects.filter(barrier=barrier):
+        _history(task, acting_user)
+        task.delete()
+    _history(barrier, acting_user)
+    barrier.delete()
 
 
 # --------------------------------------------------------------------------------------------

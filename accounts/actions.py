@@ -348,13 +348,23 @@ def terms_acceptance_record(
 
 
 @transaction.atomic
-def pesel_lookup(*, pesel: str, purpose: str, acting_user: User) -> User | None:
+def pesel_lookup(
+    *, pesel: str, purpose: str, acting_user: User, assisting: bool = False
+) -> User | None:
     """A clerk looks a person up by exact PESEL; every lookup is logged (who, when, why, whom).
 
     Raises PermissionError without the ``accounts.view_user`` permission and ValidationError
     (keyed by field) for a malformed number or a missing purpose; nothing is logged then.
+
+    ``assisting=True`` is the one allowance for staff without ``accounts.view_user``: the
+    calling app has already admitted ``acting_user`` to enter something for a resident at the
+    office (e.g. a paper questionnaire typed in by an assistant); then the assistant role
+    (``permissions.is_assistant``) suffices. The lookup is logged exactly the same way.
     """
-    if not (acting_user.is_active and acting_user.has_perm("accounts.view_user")):
+    allowed = acting_user.has_perm("accounts.view_user") or (
+        assisting and permissions.is_assistant(acting_user)
+    )
+    if not (acting_user.is_active and allowed):
         raise PermissionError("accounts.view_user required")
     errors: dict[str, list[str]] = {}
     try:

@@ -375,12 +375,17 @@ PROFILE_FIELD_NAMES = frozenset(
     ("first_name", "last_name", "pesel", "street_address", "postal_code", "district", "phone")
 )
 
-#: Labels of the kinds of assisted acts accounts records; other apps' kinds show as given.
+#: Labels of the kinds of assisted acts; a kind missing here shows as given.
 ASSISTED_ACT_KINDS = {
     "register": _("założenie konta"),
     "activation_letter": _("wydruk listu aktywacyjnego"),
     "profile_update": _("poprawienie danych"),
     "training_signup": _("zapis na szkolenie"),
+    # other apps' kinds (docs/DEVELOPING.md "Accounts interfaces")
+    "case_filed": _("złożenie wniosku w urzędzie"),
+    "survey_paper": _("wprowadzenie ankiety papierowej"),
+    "budget_paper_ballot": _("wprowadzenie papierowej karty do głosowania (budżet obywatelski)"),
+    "referendum_paper_vote": _("wprowadzenie papierowego głosu w referendum"),
 }
 
 

@@ -62,6 +62,10 @@ app.conf.beat_schedule = {
         "task": "services.mailing_resume_stalled",
         "schedule": crontab(minute="*/10"),
     },
+    "services-case-notifications-resume-stalled": {
+        "task": "services.case_notifications_resume_stalled",
+        "schedule": crontab(minute="*/10"),
+    },
     "opendata-refresh-remote": {
         "task": "opendata.refresh_remote_all",
         "schedule": crontab(hour=2, minute=30),

@@ -7,6 +7,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from accounts.actions import pesel_lookup
 from accounts.models import User
 from accounts.validators import InvalidPesel, parse_pesel
 from consultations import selectors
@@ -114,7 +115,16 @@ class PaperRespondentForm(AccessibleForm):
         choices=[("", _("— wybierz —")), ("F", _("kobieta")), ("M", _("mężczyzna"))],
     )
 
+    def __init__(
+        self, *args: Any, acting_user: User | None = None, purpose: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.acting_user = acting_user
+        self.purpose = purpose
+
     def clean_pesel(self) -> User | None:
+        """Through the audited accounts look-up: every search (found or not) is logged with
+        the clerk and the purpose, never the number."""
         value = (self.cleaned_data.get("pesel") or "").strip()
         if not value:
             return None
@@ -122,8 +132,20 @@ class PaperRespondentForm(AccessibleForm):
             number = parse_pesel(value).number
         except InvalidPesel:
             raise forms.ValidationError(_("Nieprawidłowy numer PESEL.")) from None
-        user = selectors.resident_by_pesel(pesel=number)
-        if user is None:
+        if self.acting_user is None:
+            raise forms.ValidationError(_("Nie masz uprawnień do wyszukiwania po numerze PESEL."))
+        try:
+            user = pesel_lookup(
+                pesel=number,
+                purpose=self.purpose[:200],
+                acting_user=self.acting_user,
+                assisting=True,
+            )
+        except PermissionError:
+            raise forms.ValidationError(
+                _("Nie masz uprawnień do wyszukiwania po numerze PESEL.")
+            ) from None
+        if user is None or not user.is_active:
             raise forms.ValidationError(
                 _(
                     "Nie ma konta z tym numerem PESEL. Zostaw pole puste, aby wprowadzić "

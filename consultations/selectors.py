@@ -390,8 +390,10 @@ def opinion_counts(*, consultation_ids: list[int]) -> dict[int, int]:
 
 
 def resident_by_pesel(*, pesel: str) -> User | None:
-    """The active account holding this PESEL (the column is unique), for a clerk entering a
-    paper questionnaire. The number comes from a POST body only, never from a URL."""
+    """The active account holding this PESEL (the column is unique): links a paper ballot to
+    its resident's account for the assisted-act record (nothing is shown to the clerk, so this
+    is not a staff look-up; the paper-questionnaire search uses ``accounts.pesel_lookup``).
+    The number comes from a POST body only, never from a URL."""
     return User.objects.filter(pesel=pesel, is_active=True).select_related("district").first()
 
 

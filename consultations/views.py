@@ -303,6 +303,11 @@ def _found(person: User, survey: Survey) -> dict[str, Any]:
     }
 
 
+def _paper_lookup_purpose(survey: Survey) -> str:
+    """Why the PESEL was looked up, for the accounts audit log (no personal data)."""
+    return f"odpowiedź papierowa na ankietę {survey.public_id}: {survey.title}"[:200]
+
+
 def _without_pesel(form: PaperRespondentForm) -> PaperRespondentForm:
     """Keep the errors, drop the typed PESEL so the page never echoes it back."""
     data = form.data.copy()  # type: ignore[attr-defined]
@@ -332,7 +337,9 @@ def survey_paper(request: HttpRequest, public_id: str) -> HttpResponse:
             respondent_form=PaperRespondentForm(),
         )
     raw = _raw_answers(survey, request.POST)
-    respondent = PaperRespondentForm(request.POST)
+    respondent = PaperRespondentForm(
+        request.POST, acting_user=request.user, purpose=_paper_lookup_purpose(survey)
+    )
     valid = respondent.is_valid()
     person: User | None = respondent.cleaned_data.get("person") if valid else None
     if request.POST.get("lookup"):

@@ -8,6 +8,7 @@ in one transaction: a failed or interrupted import never touches the published v
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -198,6 +199,10 @@ def resource_file_publish(
     if size > MAX_UPLOAD_BYTES:
         raise ImportRejected([{"code": "too_large"}])
     clean_name = _file_name(original_name)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: upload.read(1 << 20), b""):
+        digest.update(chunk)
+    upload.seek(0)
     with transaction.atomic():
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
         number = (
@@ -211,6 +216,7 @@ def resource_file_publish(
             number=number,
             original_name=clean_name,
             size=size,
+            sha256=digest.hexdigest(),
             created_by=acting_user,
         )
         version.file.save(f"{uuid.uuid4().hex}/{clean_name}", File(upload), save=False)

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from opendata import selectors
-from opendata.models import Dataset, Group, Organization, Resource
+from opendata import filetypes, selectors
+from opendata.models import Dataset, Group, Organization, Resource, ResourceVersion
 
 MAX_ROWS = 1000
 
@@ -77,6 +77,10 @@ def _group_dict(group: Group) -> dict[str, Any]:
     }
 
 
+def _file_media_type(version: ResourceVersion | None) -> str | None:
+    return filetypes.media_type(version.file_extension) if version is not None else None
+
+
 def _resource_dict(request: HttpRequest, resource: Resource, position: int) -> dict[str, Any]:
     version = resource.current_version
     table = resource.kind == "table"
@@ -101,7 +105,9 @@ def _resource_dict(request: HttpRequest, resource: Resource, position: int) -> d
         "format": resource.format,
         "url": url,
         "url_type": "datastore" if version and table else "",
-        "mimetype": "text/csv" if table else None,
+        "mimetype": "text/csv" if table else _file_media_type(version),
+        "size": version.size if version is not None and not table else None,
+        "hash": version.sha256 if version is not None and not table else "",
         "datastore_active": version is not None and table,
         "position": position,
         "state": "active",

@@ -1,4 +1,8 @@
-"""``datapackage.json`` (Frictionless Data Package) of a dataset: its tables as CSV downloads."""
+"""``datapackage.json`` (Frictionless Data Package) of a dataset.
+
+Tables are CSV downloads with their Table Schema; file resources are plain Data Resources
+(the current version's file, with its size and SHA-256).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,42 @@ from typing import Any
 
 from django.urls import reverse
 
+from opendata import filetypes
 from opendata.dcat import LICENCES
-from opendata.models import Dataset
+from opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
+
+
+def _file_resource(
+    dataset: Dataset, resource: Resource, version: ResourceVersion, index: int, base: str
+) -> dict[str, Any]:
+    extension = version.file_extension
+    descriptor: dict[str, Any] = {
+        "name": f"{dataset.slug.lower()}-{index}",
+        "title": resource.name_pl,
+        "path": base
+        + reverse(
+            "opendata:version-download", args=[resource.public_id, version.number, extension]
+        ),
+        "format": extension,
+        "mediatype": filetypes.media_type(extension),
+        "bytes": version.size,
+    }
+    if resource.description_pl:
+        descriptor["description"] = resource.description_pl
+    if version.sha256:
+        descriptor["hash"] = "sha256:" + version.sha256
+    return descriptor
 
 
 def datapackage(dataset: Dataset, base: str) -> dict[str, Any]:
     resources = []
     for index, resource in enumerate(dataset.resources.all(), start=1):
         version = resource.current_version
-        if version is None or resource.kind != "table":
+        if version is None:
+            continue
+        if resource.kind == ResourceKind.FILE:
+            if version.file:
+                resources.append(_file_resource(dataset, resource, version, index, base))
             continue
         fields = [
             # The CSV download writes numbers with a decimal point whatever the upload used.

@@ -15,10 +15,15 @@ from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from opendata import selectors
-from opendata.models import Dataset
+from opendata import filetypes, selectors
+from opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA = "https://www.iana.org/assignments/media-types/"
+# The algorithm's IRI is in https: the DCAT-AP 3.0.1 vocabulary shapes require
+# "^https://spdx.org/rdf/terms" for spdx:algorithm (the class and properties stay http).
+SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 ADMS = Namespace("http://purl.org/adms/licencetype/")
 EU = "http://publications.europa.eu/resource/authority/"
 FREQUENCY_SCHEME = URIRef(EU + "frequency")
@@ -61,6 +66,7 @@ def _bind(graph: Graph) -> None:
         ("foaf", FOAF),
         ("skos", SKOS),
         ("vcard", VCARD),
+        ("spdx", SPDX),
     ):
         graph.bind(prefix, namespace)
 
@@ -131,7 +137,11 @@ def add_dataset(graph: Graph, dataset: Dataset, base: str) -> URIRef:
     graph.add((uri, DCTERMS.spatial, place))
     licence = _licence(graph, dataset.licence)
     for resource in dataset.resources.all():
-        if resource.current_version is None or resource.kind != "table":
+        if resource.current_version is None:
+            continue
+        if resource.kind == ResourceKind.FILE:
+            if resource.current_version.file:
+                add_file_distribution(graph, uri, resource, resource.current_version, licence, base)
             continue
         spatial = bool(resource.map_lat or resource.map_geojson)
         for fmt in ("CSV", "JSON", "XLSX") + (("GEOJSON",) if spatial else ()):
@@ -154,7 +164,7 @@ def add_dataset(graph: Graph, dataset: Dataset, base: str) -> URIRef:
                     _concept(graph, file_type, FILE_TYPE_SCHEME, fmt, DCTERMS.MediaTypeOrExtent),
                 )
             )
-            media = URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[fmt])
+            media = URIRef(IANA + MEDIA_TYPES[fmt])
             graph.add((media, RDF.type, DCTERMS.MediaType))
             graph.add((distribution, DCAT.mediaType, media))
             graph.add(
@@ -168,6 +178,65 @@ def add_dataset(graph: Graph, dataset: Dataset, base: str) -> URIRef:
                 )
             )
     return uri
+
+
+def add_file_distribution(
+    graph: Graph,
+    dataset_uri: URIRef,
+    resource: Resource,
+    version: ResourceVersion,
+    licence: URIRef,
+    base: str,
+) -> URIRef:
+    """A file resource as one distribution: its current version's file."""
+    extension = version.file_extension
+    page = base + reverse("opendata:resource", args=[resource.public_id])
+    distribution = URIRef(page + "#distribution")
+    graph.add((dataset_uri, DCAT.distribution, distribution))
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    graph.add((distribution, DCAT.accessURL, _document(graph, page)))
+    download = URIRef(
+        base
+        + reverse("opendata:version-download", args=[resource.public_id, version.number, extension])
+    )
+    graph.add((distribution, DCAT.downloadURL, download))
+    graph.add((distribution, DCTERMS.title, Literal(resource.name_pl, lang="pl")))
+    if resource.name_en:
+        graph.add((distribution, DCTERMS.title, Literal(resource.name_en, lang="en")))
+    if resource.description_pl:
+        graph.add((distribution, DCTERMS.description, Literal(resource.description_pl, lang="pl")))
+    if resource.description_en:
+        graph.add((distribution, DCTERMS.description, Literal(resource.description_en, lang="en")))
+    graph.add((distribution, DCTERMS.license, licence))
+    code = filetypes.eu_file_type(extension)
+    if code:
+        file_type = URIRef(EU + "file-type/" + code)
+        graph.add(
+            (
+                distribution,
+                DCTERMS["format"],
+                _concept(graph, file_type, FILE_TYPE_SCHEME, code, DCTERMS.MediaTypeOrExtent),
+            )
+        )
+    media = URIRef(IANA + filetypes.media_type(extension))
+    graph.add((media, RDF.type, DCTERMS.MediaType))
+    graph.add((distribution, DCAT.mediaType, media))
+    graph.add((distribution, DCAT.byteSize, Literal(version.size, datatype=XSD.nonNegativeInteger)))
+    if version.sha256:
+        checksum = BNode()
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SHA256))
+        graph.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
+        graph.add((checksum, SPDX.checksumValue, Literal(version.sha256, datatype=XSD.hexBinary)))
+        graph.add((distribution, SPDX.checksum, checksum))
+    graph.add(
+        (
+            distribution,
+            DCTERMS.modified,
+            Literal(version.created_at.replace(microsecond=0), datatype=XSD.dateTime),
+        )
+    )
+    return distribution
 
 
 def _document(graph: Graph, url: str) -> URIRef:

@@ -245,6 +245,8 @@ class ResourceVersion(models.Model):
     file = models.FileField(upload_to="opendata/files/", storage=_private_storage, blank=True)
     original_name = models.CharField(_("nazwa pliku"), max_length=300, blank=True)
     size = models.PositiveBigIntegerField(_("rozmiar (bajty)"), default=0)
+    # Lower-case hex SHA-256 of the file (spdx:checksum in DCAT-AP, "hash" in datapackage.json).
+    sha256 = models.CharField(_("skrót SHA-256"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -256,6 +258,10 @@ class ResourceVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["resource", "number"], name="opendata_version_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="opendata_version_positive"),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="opendata_version_sha256_hex",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,8 @@
+from django.urls import reverse
 from rest_framework import serializers
 
-from opendata.models import Dataset, Group, Organization, Resource
+from opendata import filetypes
+from opendata.models import Dataset, Group, Organization, Resource, ResourceKind
 
 
 class OrganizationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -24,6 +26,7 @@ class ResourceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     version = serializers.SerializerMethodField()
     row_count = serializers.SerializerMethodField()
     table_schema = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
 
     class Meta:
         model = Resource
@@ -36,7 +39,27 @@ class ResourceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "version",
             "row_count",
             "table_schema",
+            "file",
         ]
+
+    def get_file(self, resource: Resource) -> dict[str, object] | None:
+        """A file resource's current file (as in DCAT-AP and datapackage.json); null for tables."""
+        version = resource.current_version
+        if resource.kind != ResourceKind.FILE or version is None or not version.file:
+            return None
+        extension = version.file_extension
+        path = reverse(
+            "opendata:version-download", args=[resource.public_id, version.number, extension]
+        )
+        request = self.context.get("request")
+        return {
+            "url": request.build_absolute_uri(path) if request is not None else path,
+            "name": version.original_name,
+            "media_type": filetypes.media_type(extension),
+            "bytes": version.size,
+            "sha256": version.sha256 or None,
+            "modified": version.created_at,
+        }
 
     def get_version(self, resource: Resource) -> int | None:
         return resource.current_version.number if resource.current_version else None

@@ -19,8 +19,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
+from accounts.actions import assisted_act_record
 from accounts.models import User
-from accounts.permissions import clerk_department_codes, is_clerk_of
+from accounts.permissions import clerk_department_codes, is_assistant, is_clerk_of
 from config.celery import enqueue_after_commit
 from services.calendar import case_deadline, today_in_warsaw
 from services.canonical import submission_sha256
@@ -35,6 +36,7 @@ from services.models import (
     CaseCounter,
     CaseMessage,
     CaseNote,
+    CaseNotification,
     CaseStatus,
     Draft,
     DraftAttachment,
@@ -45,6 +47,7 @@ from services.models import (
     Mailing,
     MailingChannel,
     MailingStatus,
+    NotificationState,
     RecipientSource,
     Service,
     TaxImport,
@@ -219,6 +222,8 @@ def case_submit(
     ``definition``. Numbers are ``<DEPT>/<year>/<sequence>``, gap-free per department and year.
     The SHA-256 covers the canonical JSON (services/canonical.py) of the service, definition
     version, number, submission time and data, including each attachment's own SHA-256.
+    When an assistant files for another person (``acting_user`` != ``applicant``), the
+    assisted act is recorded in the same transaction (service name and case number only).
     """
     if definition.service_id != service.pk or not service.is_active:
         raise ValidationError(_("Ta usługa nie przyjmuje wniosków."), code="inactive")
@@ -256,6 +261,14 @@ def case_submit(
         _as_actor(case, acting_user)
         case.save(update_fields=["data", "submission_sha256"])
         update_change_reason(case, "submitted")
+        if acting_user.pk != applicant.pk and is_assistant(acting_user):
+            # Filed at the office by an assistant (R-ACC-5): the service and case number only.
+            assisted_act_record(
+                assistant=acting_user,
+                resident=applicant,
+                kind="case_filed",
+                description=f"{service.name} ({case.number})",
+            )
         for draft in Draft.objects.filter(owner=applicant, service=service):
             _draft_delete(draft)
     return case
@@ -298,46 +311,144 @@ def case_transition(*, case: Case, to_status: str, acting_user: User) -> Case:
             locked.decided_at = timezone.now()
         _as_actor(locked, acting_user)
         locked.save(update_fields=["status", "decided_at"])
-        from services.tasks import case_status_notify
+        # The history row just written identifies this status change: one notice per change.
+        change_id = locked.history.order_by("-history_id").values_list("history_id", flat=True)[0]
+        notification = CaseNotification.objects.create(
+            case=locked, change_id=change_id, status=to_status
+        )
+        from services.tasks import case_notification_send
 
-        enqueue_after_commit(case_status_notify, locked.pk, to_status)
+        enqueue_after_commit(case_notification_send, notification.pk)
     return locked
 
 
-def case_status_notify_send(*, case_id: int, status: str) -> bool:
-    """E-mail the applicant that their case moved to ``status``, in their preferred language.
+#: A status notice claimed by a worker that died is claimable again after this long.
+NOTIFICATION_LEASE = timedelta(minutes=10)
+#: Sending attempts of one status notice before it is recorded as failed (the task retries
+#: with backoff in between; a resumed notice counts its earlier attempts too).
+NOTIFICATION_MAX_ATTEMPTS = 6
 
-    Returns False when there is nobody to tell, or the case has moved on since (a notice that
-    arrives late must not announce a status the case no longer has).
-    """
-    case = Case.objects.select_related("applicant", "service").get(pk=case_id)
-    applicant = case.applicant
-    if not applicant.email or not applicant.is_active or case.status != status:
-        return False
+
+def _case_status_email(notification: CaseNotification) -> Any:
+    from email.utils import make_msgid
+
     from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
 
+    case = notification.case
+    applicant = case.applicant
     base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
     with translation.override(applicant.preferred_language or "pl"):
-        from django.urls import reverse
-
+        label = CaseStatus(notification.status).label
         link = base + reverse("services:case", kwargs={"public_id": case.public_id})
-        send_mail(
-            subject=_("Sprawa %(number)s: %(status)s")
-            % {"number": case.number, "status": CaseStatus(status).label},
-            message=_(
-                "Status Twojej sprawy %(number)s (%(service)s) zmienił się na: %(status)s.\n"
-                "Szczegóły zobaczysz po zalogowaniu na portalu: %(link)s"
-            )
-            % {
-                "number": case.number,
-                "service": case.service.title,
-                "status": CaseStatus(status).label,
-                "link": link,
-            },
-            from_email=None,
-            recipient_list=[applicant.email],
+        subject = _("Sprawa %(number)s: %(status)s") % {"number": case.number, "status": label}
+        body = _(
+            "Status Twojej sprawy %(number)s (%(service)s) zmienił się na: %(status)s.\n"
+            "Szczegóły zobaczysz po zalogowaniu na portalu: %(link)s"
+        ) % {"number": case.number, "service": case.service.title, "status": label, "link": link}
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[str(applicant.email)],
+        # One Message-ID per status change: should a worker die between the mail server's
+        # acceptance and the "sent" mark, the one resend is recognisable as a duplicate.
+        headers={
+            "Message-ID": make_msgid(idstring=str(notification.public_id), domain="krakow.pl")
+        },
+    )
+
+
+def case_notification_send(*, notification_id: int, give_up: bool = False) -> str:
+    """E-mail the applicant about one status change, at most once per change.
+
+    The notice is claimed with a conditional update (pending, or sending with an expired
+    lease → sending with a new claim token) and marked sent after the mail server accepted it.
+    Returns what happened: ``sent``; ``done`` (already sent, failed or skipped: a redelivered
+    task does nothing); ``busy`` (another worker holds the claim); ``skipped`` (nobody to tell,
+    or the case has moved on — a late notice must not announce a status the case no longer
+    has); ``retry`` (a transient mail-server failure: back to pending, the task retries with
+    backoff); ``failed`` (a permanent failure, or a transient one on the last attempt or with
+    ``give_up``), recorded with the error for the clerks.
+    """
+    now = timezone.now()
+    claim = uuid.uuid4()
+    claimed = CaseNotification.objects.filter(
+        Q(state=NotificationState.PENDING)
+        | Q(state=NotificationState.SENDING, claimed_at__lt=now - NOTIFICATION_LEASE),
+        pk=notification_id,
+    ).update(
+        state=NotificationState.SENDING, claim=claim, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        state = (
+            CaseNotification.objects.filter(pk=notification_id)
+            .values_list("state", flat=True)
+            .first()
         )
-    return True
+        return "busy" if state == NotificationState.SENDING else "done"
+    notification = CaseNotification.objects.select_related("case__applicant", "case__service").get(
+        pk=notification_id
+    )
+    mine = CaseNotification.objects.filter(
+        pk=notification_id, claim=claim, state=NotificationState.SENDING
+    )
+
+    def finish(state: str, error: str = "") -> None:
+        mine.update(state=state, error=error[:300], done_at=timezone.now())
+
+    applicant = notification.case.applicant
+    if not applicant.email or not applicant.is_active:
+        finish(NotificationState.SKIPPED, "no active applicant with an e-mail address")
+        return "skipped"
+    if notification.case.status != notification.status:
+        finish(NotificationState.SKIPPED, "the case has moved on to another status")
+        return "skipped"
+    try:
+        _case_status_email(notification).send()
+    except Exception as exc:  # every failure is recorded: retried if transient, else failed
+        text = f"{type(exc).__name__}: {exc}"[:300]
+        last = give_up or notification.attempts >= NOTIFICATION_MAX_ATTEMPTS
+        if _is_transient(exc) and not last:
+            mine.update(state=NotificationState.PENDING, error=text)
+            return "retry"
+        finish(NotificationState.FAILED, text)
+        return "failed"
+    finish(NotificationState.SENT)
+    return "sent"
+
+
+def case_notification_for_change(*, case_id: int, status: str) -> int | None:
+    """The notice of the latest change of case ``case_id`` to ``status``, made if missing.
+
+    For status-notice tasks queued (by case id and status) before notices were recorded.
+    """
+    change_id = (
+        Case.history.filter(id=case_id, status=status)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    if change_id is None:
+        return None
+    notification, _created = CaseNotification.objects.get_or_create(
+        case_id=case_id, change_id=change_id, defaults={"status": status}
+    )
+    return notification.pk
+
+
+def case_notifications_stalled() -> list[int]:
+    """Notices whose task was lost: pending or claimed for longer than a retry cycle takes."""
+    stale = timezone.now() - 3 * NOTIFICATION_LEASE
+    return list(
+        CaseNotification.objects.filter(
+            Q(state=NotificationState.PENDING, created_at__lt=stale)
+            & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+            | Q(state=NotificationState.SENDING, claimed_at__lt=stale)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 def case_assign(*, cases: list[Case], clerk: User | None, acting_user: User) -> int:
@@ -884,6 +995,33 @@ def mailing_finish_if_done(*, mailing_id: int) -> bool:
 # ------------------------------------------------------------------ tax CSV import (R-SRV-4)
 
 TAX_IMPORT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def mailing_print_pack_write(*, mailing: Mailing, acting_user: User, out: Any) -> int:
+    """Write one PDF with every print-only letter of ``mailing`` (in letter order) to ``out``.
+
+    Only a clerk of the mailing's department may; each letter is rendered again from its
+    stored context, as its own page link does. Returns the number of letters merged.
+    """
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    _require_mailing_clerk(mailing.department.code, acting_user)
+    letters = (
+        Letter.objects.filter(mailing=mailing, status=LetterStatus.PRINT)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    if not letters.exists():
+        raise ValidationError(_("Ta korespondencja nie ma pism do wydruku."), code="no_print")
+    writer = PdfWriter()
+    count = 0
+    for letter in letters.iterator(chunk_size=200):
+        writer.append(PdfReader(BytesIO(letter_pdf(letter))))
+        count += 1
+    writer.write(out)
+    return count
 
 
 def _progress_key(import_id: int) -> str:

@@ -27,6 +27,7 @@ from services.models import (
     LETTER_PLACEHOLDERS,
     Case,
     CaseNote,
+    CaseNotification,
     CaseStatus,
     FormDefinition,
     Instalment,
@@ -34,6 +35,7 @@ from services.models import (
     LetterTemplate,
     Liability,
     Mailing,
+    NotificationState,
     Office,
     RecipientSource,
     Service,
@@ -282,6 +284,58 @@ class CaseAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class NotificationStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("stan powiadomienia")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(NotificationState.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(state=self.value()) if self.value() else queryset
+
+
+@admin.register(CaseNotification)
+class CaseNotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Status-change e-mails to residents: clerks see which failed (and why), never edit them."""
+
+    list_display = ["case", "status", "state", "attempts", "error", "created_at", "done_at"]
+    list_filter = [NotificationStateFilter]
+    search_fields = ["case__number"]
+    list_select_related = ["case"]
+    readonly_fields = [
+        "case",
+        "status",
+        "change_id",
+        "state",
+        "attempts",
+        "error",
+        "created_at",
+        "done_at",
+    ]
+    exclude = ["claim", "claimed_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseNotification]:
+        return selectors.case_notifications_for_clerk(user=request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(clerk_department_codes(request.user))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None:
+            return is_clerk_of(request.user, obj.case.department.code)
+        return bool(clerk_department_codes(request.user))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Office)
 class OfficeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "address", "epuap_box", "order"]
@@ -488,6 +542,11 @@ class MailingAdmin(_DepartmentScoped, SimpleHistoryAdmin):
             path("<int:pk>/postep/", view(self.progress_view), name="services_mailing_progress"),
             path("<int:pk>/postep.json", view(self.progress_json), name="services_mailing_json"),
             path("<int:pk>/raport.csv", view(self.report_view), name="services_mailing_report"),
+            path(
+                "<int:pk>/do-wydruku.pdf",
+                view(self.print_pack_view),
+                name="services_mailing_print_pack",
+            ),
             *super().get_urls(),
         ]
 
@@ -515,11 +574,13 @@ class MailingAdmin(_DepartmentScoped, SimpleHistoryAdmin):
             else:
                 self.message_user(request, _("Uruchomiono wysyłkę."))
             return redirect(request.path)
+        progress = selectors.mailing_progress(mailing=mailing)
         context = {
             **self.admin_site.each_context(request),
             "title": str(mailing),
             "mailing": mailing,
-            "progress": selectors.mailing_progress(mailing=mailing),
+            "progress": progress,
+            "print_count": progress.counts.get(LetterStatus.PRINT, 0),
             "statuses": LetterStatus.choices,
             "problems": list(
                 mailing.letters.filter(
@@ -597,6 +658,35 @@ class MailingAdmin(_DepartmentScoped, SimpleHistoryAdmin):
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="korespondencja-{mailing.pk}.csv"'
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+    def print_pack_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """All print-only letters of the mailing merged into one PDF, for the post room."""
+        import tempfile
+
+        from django.http import FileResponse
+
+        mailing = self._mailing(request, pk)
+        assert isinstance(request.user, User)  # noqa: S101
+        # Spooled: a small pack stays in memory, a large one goes to a temporary file that
+        # is streamed to the clerk in blocks and removed when the response closes.
+        out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+        try:
+            actions.mailing_print_pack_write(mailing=mailing, acting_user=request.user, out=out)
+        except (ValidationError, PermissionDenied) as exc:
+            out.close()
+            self.message_user(
+                request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+            )
+            return redirect("admin:services_mailing_progress", mailing.pk)
+        out.seek(0)
+        response = FileResponse(
+            out,
+            as_attachment=True,
+            filename=f"korespondencja-{mailing.pk}-do-wydruku.pdf",
+            content_type="application/pdf",
+        )
         response["Cache-Control"] = "no-store, private"
         return response
 

@@ -314,6 +314,63 @@ class Case(models.Model):
         return self.is_open and is_overdue(self.deadline, today)  # type: ignore[arg-type]
 
 
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("oczekuje")
+    SENDING = "sending", _("w wysyłce")
+    SENT = "sent", _("wysłane")
+    FAILED = "failed", _("błąd wysyłki")
+    SKIPPED = "skipped", _("pominięte")
+
+
+class CaseNotification(models.Model):
+    """The e-mail telling the applicant about one status change of their case.
+
+    One row per status change (the case's history row of that change, unique), created in the
+    transaction of the change. The sending task claims it with a conditional update
+    (pending, or sending with an expired lease → sending) and marks it sent after the mail
+    server accepted the message, so a redelivered task (acks_late) finds it sent and does
+    nothing. After the last retry it is marked failed, for the clerks to see in the admin.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("sprawa"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    #: ``history_id`` of the case's history row written by the status change.
+    change_id = models.PositiveBigIntegerField(_("zmiana statusu (historia)"))
+    status = models.CharField(_("nowy status sprawy"), max_length=20, choices=CaseStatus.choices)
+    state = models.CharField(
+        _("stan powiadomienia"),
+        max_length=10,
+        choices=NotificationState.choices,
+        default=NotificationState.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("próby"), default=0)
+    error = models.CharField(_("błąd"), max_length=300, blank=True)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("utworzono"), default=timezone.now)
+    done_at = models.DateTimeField(_("zakończono"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("powiadomienie o zmianie statusu")
+        verbose_name_plural = _("powiadomienia o zmianie statusu")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "change_id"], name="services_one_notification_per_change"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="sent") | models.Q(done_at__isnull=False),
+                name="services_notification_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.status}"
+
+
 class CaseNote(models.Model):
     """An internal clerk note: never shown to the resident."""
 

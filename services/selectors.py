@@ -518,3 +518,12 @@ def resident_taxes_panel(*, user: AnyUser) -> dict[str, Any] | None:
         key=lambda i: (i.due_date, i.number),
     )
     return {"summary": summary, "next_instalment": upcoming[0] if upcoming else None}
+
+
+def case_notifications_for_clerk(*, user: AnyUser) -> QuerySet[Any]:
+    """Status-change notices of the cases of the user's departments (none for everyone else)."""
+    from services.models import CaseNotification
+
+    return CaseNotification.objects.filter(
+        case__department__code__in=clerk_department_codes(user)
+    ).select_related("case__department", "case__applicant")

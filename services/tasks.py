@@ -23,14 +23,43 @@ def case_message_notify(message_id: int) -> bool:
     return case_message_notify_send(message_id=message_id)
 
 
+#: Seconds before the n-th retry of a status notice whose mail server failed: 30 s … 8 min.
+NOTICE_BACKOFF = (30, 60, 120, 240, 480)
+
+
 @shared_task(
-    name="services.case_status_notify",
-    autoretry_for=(SMTPException, ConnectionError),
-    retry_backoff=True,
-    max_retries=5,
+    bind=True,
+    name="services.case_notification_send",
+    acks_late=True,
+    max_retries=len(NOTICE_BACKOFF),
 )
-def case_status_notify(case_id: int, status: str) -> bool:
-    return actions.case_status_notify_send(case_id=case_id, status=status)
+def case_notification_send(self: Any, notification_id: int) -> str:
+    """One status-change e-mail; a redelivered or repeated task finds it sent and does nothing."""
+    retries = self.request.retries or 0
+    outcome = actions.case_notification_send(
+        notification_id=notification_id, give_up=retries >= self.max_retries
+    )
+    if outcome == "retry":
+        raise self.retry(args=(notification_id,), countdown=NOTICE_BACKOFF[retries])
+    return outcome
+
+
+@shared_task(name="services.case_status_notify")
+def case_status_notify(case_id: int, status: str) -> str:
+    """Tasks queued by case id and status before notices were recorded: go through a notice."""
+    notification_id = actions.case_notification_for_change(case_id=case_id, status=status)
+    if notification_id is None:
+        return "skipped"
+    return str(case_notification_send.delay(notification_id).id)
+
+
+@shared_task(name="services.case_notifications_resume_stalled")
+def case_notifications_resume_stalled() -> int:
+    """Periodic (beat): requeue status notices whose task was lost (the claim keeps it single)."""
+    stalled = actions.case_notifications_stalled()
+    for notification_id in stalled:
+        case_notification_send.delay(notification_id)
+    return len(stalled)
 
 
 @shared_task(name="services.mailing_prepare")

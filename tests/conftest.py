@@ -30,3 +30,14 @@ def browser() -> Iterator[Any]:
 
     with launch_chromium() as browser:
         yield browser
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request under /en/ or a test's translation.activate() leaves the thread's language
+    # active; each test starts and ends in the default (Polish) so no test depends on order.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -11,7 +11,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actions import assisted_act_record
 from accounts.models import User
+from accounts.permissions import is_assistant
 from accounts.validators import InvalidPesel, parse_pesel
 from accounts.verification import has_level
 from config.celery import enqueue_after_commit
@@ -38,6 +40,7 @@ from consultations.budget.models import (
 )
 from consultations.budget.selectors import pool_instance
 from consultations.pb import pabulib, rules
+from consultations.selectors import resident_by_pesel
 
 
 class AlreadyVoted(ValidationError):
@@ -291,6 +294,18 @@ def ballot_cast_online(
     return CastReceipt(written.receipt_code, written.check_code, pool.pk)
 
 
+def assisted_paper_entry_record(*, acting_user: User, pesel: str, kind: str, what: object) -> None:
+    """R-ACC-5: a paper ballot entered by an assistant for a resident with an account is an
+    assisted act. Only the kind and the vote's name are recorded — never the choices, nor the
+    pool (with a free district choice the pool is itself a choice) — ballot secrecy."""
+    if not is_assistant(acting_user):
+        return
+    resident = resident_by_pesel(pesel=pesel)
+    if resident is None or resident.pk == acting_user.pk:
+        return
+    assisted_act_record(assistant=acting_user, resident=resident, kind=kind, description=str(what))
+
+
 @dataclass(frozen=True)
 class PaperOutcome:
     accepted: bool
@@ -330,14 +345,18 @@ def paper_ballot_enter(
             False, PaperRejectionReason.INVALID_PESEL, _("Nieprawidłowy numer PESEL.")
         )
     try:
-        _write_ballot(
-            pool=pool,
-            person_hash=voter_hash(number),
-            channel=Channel.PAPER,
-            choices=choices,
-            is_valid=is_valid,
-            entered_by=acting_user,
-        )
+        with transaction.atomic():
+            _write_ballot(
+                pool=pool,
+                person_hash=voter_hash(number),
+                channel=Channel.PAPER,
+                choices=choices,
+                is_valid=is_valid,
+                entered_by=acting_user,
+            )
+            assisted_paper_entry_record(
+                acting_user=acting_user, pesel=number, kind="budget_paper_ballot", what=pool.edition
+            )
     except AlreadyVoted as exc:
         PaperBallotRejection.objects.create(
             edition_id=pool.edition_id,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.validators import InvalidPesel, parse_pesel
 from accounts.verification import VerificationLevel, has_level
+from consultations.budget.actions import assisted_paper_entry_record
 from consultations.budget.identity import voter_hash
 from consultations.budget.integrity import violated_constraint
 from consultations.referenda.models import (
@@ -152,13 +153,20 @@ def referendum_paper_vote(
     except InvalidPesel:
         return PaperOutcome(False, _("Nieprawidłowy numer PESEL."))
     try:
-        _record(
-            referendum=referendum,
-            person_hash=voter_hash(number),
-            answer=answer,
-            channel=Channel.PAPER,
-            entered_by=acting_user,
-        )
+        with transaction.atomic():
+            _record(
+                referendum=referendum,
+                person_hash=voter_hash(number),
+                answer=answer,
+                channel=Channel.PAPER,
+                entered_by=acting_user,
+            )
+            assisted_paper_entry_record(
+                acting_user=acting_user,
+                pesel=number,
+                kind="referendum_paper_vote",
+                what=referendum.question,
+            )
     except ValidationError as exc:
         return PaperOutcome(False, str(exc.message))
     return PaperOutcome(True)

@@ -6,7 +6,7 @@ import pytest
 from accounts.actions import role_grant
 from accounts.models import Department, Role
 from opendata import actions
-from opendata.models import ImportStatus
+from opendata.models import ImportStatus, Resource, ResourceKind
 from tests.accounts.factories import UserFactory
 from tests.opendata.factories import ResourceFactory
 
@@ -82,5 +82,27 @@ def publish_csv(resource: Any, user: Any, text: str, encoding: str = "utf-8") ->
 def published(resource: Any, clerk: Any) -> Any:
     table_import = publish_csv(resource, clerk, CSV_SEMICOLON)
     assert table_import.status == ImportStatus.SUCCEEDED, table_import.errors
+    resource.refresh_from_db()
+    return resource
+
+
+PDF_ONE = b"%PDF-1.4 uchwala, wersja pierwsza"
+PDF_TWO = b"%PDF-1.4 uchwala, wersja druga"
+
+
+def add_file(dataset: Any, user: Any, name: str, content: bytes, kind_name: str = "Uchwała") -> Any:
+    """A file resource of ``dataset`` published (one version per call)."""
+    resource = Resource.objects.filter(dataset=dataset, name_pl=kind_name).first()
+    if resource is None:
+        resource = ResourceFactory(
+            dataset=dataset,
+            kind=ResourceKind.FILE,
+            name_pl=kind_name,
+            name_en=kind_name + " (en)",
+            description_pl="Plik do pobrania.",
+        )
+    actions.resource_file_publish(
+        resource=resource, upload=io.BytesIO(content), original_name=name, acting_user=user
+    )
     resource.refresh_from_db()
     return resource

@@ -30,3 +30,22 @@ def test_catalogue_endpoints_are_read_only(client, published, staff_user):
 def test_openapi_schema_lists_the_catalogue(client):
     response = client.get("/api/schema/")
     assert b"/api/v1/opendata/datasets/" in response.content
+
+
+def test_file_resources_carry_their_current_file(client, published, clerk):
+    import hashlib
+
+    from tests.opendata.conftest import PDF_ONE, PDF_TWO, add_file
+
+    add_file(published.dataset, clerk, "uchwala.pdf", PDF_ONE)
+    add_file(published.dataset, clerk, "uchwala-v2.pdf", PDF_TWO)
+    detail = client.get(f"/api/v1/opendata/datasets/{published.dataset.slug}/").json()
+    by_kind = {resource["kind"]: resource for resource in detail["resources"]}
+    assert by_kind["table"]["file"] is None
+    file = by_kind["file"]["file"]
+    assert file["url"].endswith("/wersje/2/dane.pdf")
+    assert file["url"].startswith("http://testserver/")
+    assert file["media_type"] == "application/pdf"
+    assert file["bytes"] == len(PDF_TWO)
+    assert file["sha256"] == hashlib.sha256(PDF_TWO).hexdigest()
+    assert file["name"] == "uchwala-v2.pdf"
