@@ -31,7 +31,7 @@ stand in for the missing one, in proportion to their own population. Respondents
 whose target is zero, or with no value in a weighting dimension, are an error (``ValueError``): the
 caller decides whether to fix the data or leave those respondents out.
 
-**Trimming** (optional ``trim=(lower, upper)``, multiples of the mean weight, ``0 ≤ lower ≤ 1 ≤
+**Trimming** (optional ``trim=(lower, upper)``, multiples of the mean weight, ``0.01 ≤ lower ≤ 1 ≤
 upper``) limits the influence of a single respondent. Exact algorithm:
 
 1. rake the start weights (as above);
@@ -122,6 +122,9 @@ QuestionKind = Literal["single", "multiple", "numeric"]
 
 #: Attribute values of respondents, one per respondent (a list or a 1-D array).
 Values = Sequence[Any] | npt.NDArray[Any]
+
+#: The smallest lower trimming cap accepted, as a multiple of the mean weight.
+MIN_LOWER_CAP = 0.01
 
 # Relative slack when checking weights against the trimming caps: the capping step is exact up to
 # floating-point rounding, and re-raking must not count 1e-15 overshoots as violations.
@@ -576,8 +579,10 @@ def rake(
         raise ValueError("tolerance must be positive and max_iterations at least 1")
     if trim is not None:
         lower, upper = trim
-        if not (0 <= lower <= 1 <= upper) or not math.isfinite(upper):
-            raise ValueError("trim caps must satisfy 0 ≤ lower ≤ 1 ≤ upper < ∞")
+        # A lower cap near 0 lets re-raking drive weights of over-represented cells towards 0
+        # until they underflow (found by the property test): 1% of the mean is the floor.
+        if not (MIN_LOWER_CAP <= lower <= 1 <= upper) or not math.isfinite(upper):
+            raise ValueError("trim caps must satisfy 0.01 ≤ lower ≤ 1 ≤ upper < ∞")
         if max_trim_rounds < 0:
             raise ValueError("max_trim_rounds must not be negative")
     design = _design(attributes, margins)

@@ -240,7 +240,7 @@ def test_raked_margins_hit_the_targets_within_tolerance(
 @settings(max_examples=60, deadline=None)
 @given(
     instance=feasible_instances(),
-    lower=st.floats(0.0, 1.0),
+    lower=st.floats(0.01, 1.0),
     upper=st.floats(1.0, 6.0),
 )
 def test_trimmed_weights_stay_within_the_caps(
