@@ -1,4 +1,7 @@
-"""Local development: no environment variable needed (SQLite, eager Celery, console e-mail)."""
+"""Local development: no environment variable needed (eager Celery, console e-mail).
+
+`make run` sets DATABASE_URL to a private throw-away PostgreSQL (config/run_local.py).
+"""
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
