@@ -39,7 +39,7 @@ def production_env(database_url: str, redis_url: str) -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "bench-only-" + "k" * 50,
-        "KARTA_SIGNING_KEYS": BENCH_SIGNING_KEYS,
+        "KARTA_SIGNING_KEYS": os.environ.get("KARTA_SIGNING_KEYS") or BENCH_SIGNING_KEYS,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

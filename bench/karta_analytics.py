@@ -12,7 +12,6 @@ the open-data dataset and the monthly trend read.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -46,10 +45,7 @@ CROSS JOIN LATERAL (SELECT now() - random() * interval '%(days)s days'
 
 
 def main() -> None:
-    from karta.tokens import generate_private_key, private_key_to_pem
-
-    signing_keys = json.dumps({"bench": private_key_to_pem(generate_private_key())})
-    with django_on_postgres(KARTA_SIGNING_KEYS=signing_keys, LOG_LEVEL="WARNING"):
+    with django_on_postgres(LOG_LEVEL="WARNING"):
         run()
 
 

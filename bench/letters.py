@@ -31,20 +31,6 @@ LETTERS = int(sys.argv[1]) if len(sys.argv) > 1 else 500
 WORKERS = 2
 
 
-def _throwaway_signing_key() -> str:
-    import json
-
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return json.dumps({"bench": pem.decode()})
-
-
 def main() -> None:
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Sink
@@ -64,8 +50,6 @@ def main() -> None:
     sink.start()
     redis = RedisServer().start()
     mail_env = {
-        # production settings refuse to start without a card-signing key (unused here)
-        "KARTA_SIGNING_KEYS": _throwaway_signing_key(),
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_USE_TLS": "false",

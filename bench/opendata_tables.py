@@ -107,30 +107,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def _signing_keys() -> str:
-    """Production settings require Karta's signing keys; a throw-away one for this process."""
-    import json
-    import os
-
-    if os.environ.get("KARTA_SIGNING_KEYS"):
-        return os.environ["KARTA_SIGNING_KEYS"]
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return json.dumps({"bench": pem.decode()})
-
-
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="od-bench-"))
     try:
-        with django_on_postgres(
-            PRIVATE_STORAGE_ROOT=str(workdir / "private"), KARTA_SIGNING_KEYS=_signing_keys()
-        ):
+        with django_on_postgres(PRIVATE_STORAGE_ROOT=str(workdir / "private")):
             run(workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

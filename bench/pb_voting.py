@@ -57,26 +57,6 @@ def _wait_patiently(url: str) -> None:
 _stack._wait_for = _wait_patiently
 
 
-def _bench_only_karta_key() -> None:
-    """Production settings require Karta's QR signing keys; the bench makes a throw-away one."""
-    if os.environ.get("KARTA_SIGNING_KEYS"):
-        return
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    pem = (
-        Ed25519PrivateKey.generate()
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-    )
-    os.environ["KARTA_SIGNING_KEYS"] = json.dumps({"bench": pem})
-    os.environ.setdefault("KARTA_SIGNING_KID", "bench")
-
-
 VOTERS = int(os.environ.get("PB_BENCH_VOTERS", "4000"))
 CONCURRENCY = int(os.environ.get("PB_BENCH_CONCURRENCY", "32"))
 # gthread workers keep client connections alive and overlap one request's database wait with
@@ -282,7 +262,6 @@ def profile(n: int = 400) -> None:
 
 
 def main() -> None:
-    _bench_only_karta_key()
     if "--profile" in sys.argv:
         profile()
         return
