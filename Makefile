@@ -13,11 +13,17 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 RUN_DEBS := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_DEBS := postgresql redis-server chromium
 
-.PHONY: run test lint typecheck pytest bench messages compilemessages deps-run deps-pg deps-test clean
+.PHONY: run test lint typecheck pytest bench messages compilemessages deps-run deps-test clean
 
-# The demo runs on a private throw-away PostgreSQL (config/run_local.py): the portal needs it.
-run: deps-run deps-pg $(VENV)/.synced compilemessages
-	$(PY) -m config.run_local
+# The demo on the embedded default (config.settings.local): the SQLite file var/demo.sqlite3
+# (kept between runs; seed_demo is idempotent), Celery eager, e-mail to the console.
+run: export DJANGO_SETTINGS_MODULE := config.settings.local
+run: deps-run $(VENV)/.synced compilemessages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo; echo "  Portal: http://127.0.0.1:8000/  (English: http://127.0.0.1:8000/en/)"
+	@echo "  Demo logins are listed above (seed_demo). Ctrl+C stops the portal."; echo
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: deps-run deps-test $(VENV)/.synced compilemessages lint typecheck pytest
 
@@ -39,10 +45,6 @@ deps-run:
 	@missing=$$(for p in $(RUN_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "Installing Debian packages: $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
-
-deps-pg:
-	@dpkg -s postgresql >/dev/null 2>&1 || { echo "Installing Debian package: postgresql"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
 
 deps-test:
 	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

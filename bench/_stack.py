@@ -101,8 +101,13 @@ def django_on_postgres(
 
 
 @contextmanager
-def running_stack(*, workers: int = 4, threads: int = 1) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (base_url, env) of a migrated, seeded portal served by gunicorn."""
+def running_stack(
+    *, workers: int = 4, threads: int = 1, worker_class: str = "sync"
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (base_url, env) of a migrated, seeded portal served by gunicorn.
+
+    ``sync`` workers close the connection after each response; ``gthread`` keeps it alive.
+    """
     postgres = PostgresServer().start()
     redis = RedisServer().start()
     gunicorn = None
@@ -126,6 +131,8 @@ def running_stack(*, workers: int = 4, threads: int = 1) -> Iterator[tuple[str, 
                 str(workers),
                 "--threads",
                 str(threads),
+                "--worker-class",
+                worker_class,
                 "--log-level",
                 "warning",
             ],

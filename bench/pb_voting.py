@@ -14,10 +14,14 @@ import asyncio
 import json
 import os
 import random
+import re
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import _stack
 import aiohttp
@@ -57,12 +61,15 @@ def _wait_patiently(url: str) -> None:
 _stack._wait_for = _wait_patiently
 
 
-VOTERS = int(os.environ.get("PB_BENCH_VOTERS", "4000"))
+VOTERS = int(os.environ.get("PB_BENCH_VOTERS", "8000"))
+# wrk: the measuring window (s); VOTERS must outlast it (the script says when they did not).
+DURATION = int(os.environ.get("PB_BENCH_SECONDS", "10"))
 CONCURRENCY = int(os.environ.get("PB_BENCH_CONCURRENCY", "32"))
-# gthread workers keep client connections alive and overlap one request's database wait with
-# another's Python work; sync workers close every connection after one response.
-WORKERS = int(os.environ.get("PB_BENCH_WORKERS", "4"))
-THREADS = int(os.environ.get("PB_BENCH_THREADS", "2"))
+# Sync workers, as in docker-compose.yml: measured here, 3 sync workers served 357 ballots/s
+# where 4 gthread workers × 2 threads served 241 (the thread pool's own overhead costs more
+# CPU than re-opening the TCP connection).
+WORKERS = int(os.environ.get("PB_BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("PB_BENCH_THREADS", "1"))
 HEADERS = {"X-Forwarded-Proto": "https"}
 
 SETUP = r"""
@@ -162,6 +169,95 @@ async def _cast(
     return ok, errors, elapsed
 
 
+# wrk (C, one event loop per thread) drives the endpoint when installed (`make bench` installs
+# it): a Python client on the same two cores takes CPU from the server it measures. Each wrk
+# thread takes every n-th voter's token and stops when its share is spent, so every request is a
+# distinct voter's first ballot.
+_WRK_SCRIPT = r"""
+local tokens, projects, n, answered = {}, {}, 0, 0
+id = 0  -- set per thread by setup() (a global: thread:set writes globals)
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  local i = 0
+  for line in io.lines(args[1]) do
+    if i %% tonumber(args[3]) == id then table.insert(tokens, line) end
+    i = i + 1
+  end
+  for line in io.lines(args[2]) do table.insert(projects, line) end
+  math.randomseed(id + 5)
+end
+function response(status, headers, body)
+  answered = answered + 1
+  if answered >= #tokens then wrk.thread:stop() end
+end
+function request()
+  n = math.min(n + 1, #tokens)
+  local a, b, c = math.random(#projects), 0, 0
+  repeat b = math.random(#projects) until b ~= a
+  repeat c = math.random(#projects) until c ~= a and c ~= b
+  local body = string.format('{"projects": ["%%s", "%%s", "%%s"]}', projects[a], projects[b], projects[c])
+  return wrk.format("POST", "%(path)s", {
+    ["Authorization"] = "Token " .. tokens[n],
+    ["Content-Type"] = "application/json",
+    ["X-Forwarded-Proto"] = "https",
+  }, body)
+end
+"""
+
+
+def _cast_wrk(
+    base: str, pool: str, projects: list[str], tokens: list[str], database_url: str, edition: int
+) -> tuple[int, int, float]:
+    """Ballots counted (read from the register, not from wrk), other responses, seconds."""
+    wrk = shutil.which("wrk")
+    assert wrk is not None  # noqa: S101
+    threads = 2
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "tokens").write_text("\n".join(tokens) + "\n")
+        (folder / "projects").write_text("\n".join(projects) + "\n")
+        script = folder / "vote.lua"
+        script.write_text(_WRK_SCRIPT % {"path": f"/api/v1/pb-pools/{pool}/ballot/"})
+        command = [
+            wrk,
+            f"-t{threads}",
+            f"-c{CONCURRENCY}",
+            f"-d{DURATION}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            base,
+            "--",
+            str(folder / "tokens"),
+            str(folder / "projects"),
+            str(threads),
+        ]
+        out = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+    # wrk runs for its whole -d window even when every thread stopped early: the rate is ballots
+    # counted over that window, so it is only valid when the voters did not run out.
+    match = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)\b", out.stdout)
+    if match is None:
+        raise RuntimeError(f"unexpected wrk output:\n{out.stdout}")
+    requests = int(match.group(1))
+    elapsed = float(match.group(2)) * {"ms": 0.001, "s": 1, "m": 60}[match.group(3)]
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM budget_voterregister WHERE edition_id = %s", (edition,)
+        ).fetchone()
+    counted = int(row[0]) if row else 0
+    if counted >= len(tokens) - CONCURRENCY:
+        print(
+            f"warning: the {len(tokens)} voters ran out before the {DURATION} s window ended: "
+            "the rate below is too low; raise PB_BENCH_VOTERS"
+        )
+    return counted, requests - counted, elapsed
+
+
 def _raw_inserts(
     database_url: str, edition_pk: int, pool_pk: int, project_pks: list[int]
 ) -> tuple[int, float]:
@@ -250,6 +346,9 @@ def profile(n: int = 400) -> None:
                 f"{elapsed:.2f} s → {1000 * elapsed / len(statuses):.2f} ms per vote request "
                 f"(under cProfile)"
             )
+            if os.environ.get("PB_PROFILE_ALL"):
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(35)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(80)
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(
                 r"budget/api.py|budget/actions.py|authentication.py:\d+\(authenticate\)"
@@ -265,14 +364,28 @@ def main() -> None:
     if "--profile" in sys.argv:
         profile()
         return
-    with running_stack(workers=WORKERS, threads=THREADS) as (base, env):
+    with running_stack(
+        workers=WORKERS, threads=THREADS, worker_class="sync" if THREADS == 1 else "gthread"
+    ) as (base, env):
         data = _setup(env)
-        ok, errors, elapsed = asyncio.run(
-            _cast(base, str(data["pool"]), list(data["projects"]), list(data["tokens"]))  # type: ignore[arg-type]
-        )
+        client = "wrk" if shutil.which("wrk") and "--aiohttp" not in sys.argv else "aiohttp"
+        if client == "wrk":
+            ok, errors, elapsed = _cast_wrk(
+                base,
+                str(data["pool"]),
+                list(data["projects"]),  # type: ignore[arg-type]
+                list(data["tokens"]),  # type: ignore[arg-type]
+                env["DATABASE_URL"],
+                int(data["edition_pk"]),  # type: ignore[arg-type]
+            )
+        else:
+            ok, errors, elapsed = asyncio.run(
+                _cast(base, str(data["pool"]), list(data["projects"]), list(data["tokens"]))  # type: ignore[arg-type]
+            )
         print(
-            f"gunicorn {WORKERS} workers × {THREADS} threads + PostgreSQL + Redis on loopback; {VOTERS} distinct "
-            f"voters (API tokens), {CONCURRENCY} concurrent clients, 3 projects per ballot"
+            f"gunicorn {WORKERS} workers × {THREADS} threads + PostgreSQL + Redis on loopback; "
+            f"{VOTERS} distinct voters (API tokens), {CONCURRENCY} concurrent connections "
+            f"({client}), 3 projects per ballot"
         )
         print(
             f"HTTP  POST /api/v1/pb-pools/<id>/ballot/: {ok} ballots counted, {errors} errors, "

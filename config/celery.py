@@ -41,6 +41,8 @@ app.conf.beat_schedule = {
         "task": "budget.compute_closed_editions",
         "schedule": crontab(minute="*/10"),
     },
+    # Vote receipts are sent in batches as votes kick the task; this catches any left behind.
+    "budget-send-receipts": {"task": "budget.send_receipts", "schedule": crontab(minute="*")},
     "referenda-close-due": {"task": "referenda.close_due", "schedule": crontab(minute="*/5")},
     "karta-expiry-reminders": {
         "task": "karta.send_expiry_reminders",

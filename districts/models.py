@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.pgcompat import PostgreSQLCheckConstraint
+
 #: "XII/123/2025": session (Roman numeral) / resolution number / year of adoption.
 RESOLUTION_NUMBER_REGEX = r"^[IVXLC]{1,8}/[1-9][0-9]{0,3}/20[0-9]{2}$"
 
@@ -285,7 +287,7 @@ class Allocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["district", "year"], name="districts_alloc_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="districts_alloc_nonneg"),
-            models.CheckConstraint(
+            PostgreSQLCheckConstraint(
                 condition=Q(amount=models.F("base_amount") + models.F("increase")),
                 name="districts_alloc_base_plus_increase",
             ),

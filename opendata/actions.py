@@ -4,6 +4,10 @@ Table imports stream the CSV, COPY the typed rows into a stand-alone table in ba
 (committing progress between batches so the progress page sees it), index it, and only then
 attach it as a partition of ``opendata_datarow`` and make it the resource's current version,
 in one transaction: a failed or interrupted import never touches the published version.
+
+On SQLite (the embedded database of `make run`) the same steps run without PostgreSQL's
+speed paths: Python's csv module and ``tabular.cast_value`` instead of COPY and SQL casts,
+rows inserted 1,000 at a time, no full-text vector (the catalogue search reads the text).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.pgcompat import is_postgresql
 from opendata import tabular
 from opendata.models import (
     ChartType,
@@ -105,6 +110,8 @@ class ImportRejected(ValidationError):
 
 def dataset_search_refresh(*, dataset_id: int) -> None:
     """Rebuild the full-text vector (titles, descriptions, keywords; 'simple' configuration)."""
+    if not is_postgresql(connection):
+        return  # SQLite (`make run`): opendata.selectors.catalogue_search reads the text fields
     dataset = Dataset.objects.get(pk=dataset_id)
     words = " ".join(dataset.keywords)
     Dataset.objects.filter(pk=dataset_id).update(
@@ -323,7 +330,24 @@ def table_import_confirm(
 def _stage_create(fields: list[dict[str, Any]]) -> tuple[int, str]:
     """Reserve a version id and create its (empty, typed) rows table; see docs/opendata.md."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('opendata_resourceversion', 'id'))")
+        if is_postgresql(connection):
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('opendata_resourceversion', 'id'))"
+            )
+        else:
+            # SQLite keeps an AUTOINCREMENT table's last id in sqlite_sequence: taking the
+            # next one there reserves it as nextval() does.
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT 'opendata_resourceversion', "
+                "coalesce((SELECT max(id) FROM opendata_resourceversion), 0) WHERE NOT EXISTS "
+                "(SELECT 1 FROM sqlite_sequence WHERE name = 'opendata_resourceversion')"
+            )
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'opendata_resourceversion'"
+            )
+            cursor.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'opendata_resourceversion'"
+            )
         version_id = int(cursor.fetchone()[0])
         table = rows_table(version_id)
         cursor.execute(_table_ddl(table, fields))
@@ -335,7 +359,22 @@ def rows_table(version_id: int) -> str:
     return f"opendata_rows_v{int(version_id)}"
 
 
+# SQLite (`make run`): its own names for the same types; dates as ISO text, booleans as 0/1.
+SQLITE_TYPES = {
+    "bigint": "integer",
+    "double precision": "real",
+    "date": "text",
+    "boolean": "integer",
+}
+
+
 def _table_ddl(table: str, fields: list[dict[str, Any]]) -> str:
+    if not is_postgresql(connection):
+        columns = ["_id integer NOT NULL PRIMARY KEY"]
+        for index, field in enumerate(fields):
+            kind = tabular.SQL_TYPES.get(field["type"], "text")
+            columns.append(f"c{index} {SQLITE_TYPES.get(kind, 'text')}")
+        return f"CREATE TABLE {table} ({', '.join(columns)})"
     columns = ["_id integer NOT NULL"]
     for index, field in enumerate(fields):
         kind = tabular.SQL_TYPES.get(field["type"], "text")
@@ -361,8 +400,9 @@ def _index(table: str, fields: list[dict[str, Any]]) -> None:
     version is published, so readers never see a table without them.
     """
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cursor.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (_id)")
+        if is_postgresql(connection):  # SQLite: the primary key is declared by _table_ddl
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (_id)")
         for index, _field in enumerate(fields[:INDEXED_COLUMNS]):
             cursor.execute(f"CREATE INDEX {table}_c{index} ON {table} (c{index})")
         cursor.execute(f"ANALYZE {table}")
@@ -567,6 +607,8 @@ def table_import_run(*, table_import_id: int) -> TableImport:
     fields = table_import.schema["fields"]
     decimal_char = table_import.decimal_char
     version_id, table = _stage_create(fields)
+    if not is_postgresql(connection):
+        return _table_import_run_python(table_import, version_id, table, started)
     raw = f"opendata_rawimport_{table_import.pk}"
     columns = [f"c{index}" for index in range(len(fields))]
     progress = _Progress(table_import.pk)
@@ -683,6 +725,106 @@ def table_import_run(*, table_import_id: int) -> TableImport:
     return TableImport.objects.get(pk=table_import.pk)
 
 
+def _table_import_run_python(
+    table_import: TableImport, version_id: int, table: str, started: float
+) -> TableImport:
+    """table_import_run without PostgreSQL (SQLite in `make run`): the same errors, all or nothing."""
+    fields = table_import.schema["fields"]
+    try:
+        rows_done, errors = _load_python(table_import, table, fields)
+        if not errors and rows_done == 0:
+            errors = [{"code": "no_rows"}]
+        if errors:
+            _stage_drop(table)
+            _finish(table_import, ImportStatus.FAILED, errors=errors[: tabular.MAX_ERRORS])
+            return TableImport.objects.get(pk=table_import.pk)
+        with transaction.atomic():
+            _index(table, fields)
+        version = _publish(
+            resource=table_import.resource,
+            version_id=version_id,
+            schema={"fields": fields},
+            row_count=rows_done,
+            acting_user=table_import.created_by,
+        )
+    except BaseException:
+        _stage_drop(table)
+        TableImport.objects.filter(pk=table_import.pk).update(status=ImportStatus.FAILED)
+        raise
+    elapsed = max(time.monotonic() - started, 1e-6)
+    _finish(
+        table_import,
+        ImportStatus.SUCCEEDED,
+        version=version,
+        rows_done=rows_done,
+        bytes_done=table_import.bytes_total,
+        rows_per_second=rows_done / elapsed,
+    )
+    return TableImport.objects.get(pk=table_import.pk)
+
+
+BIGINT = 2**63
+
+
+def _load_python(
+    table_import: TableImport, table: str, fields: list[dict[str, Any]]
+) -> tuple[int, list[dict[str, Any]]]:
+    """Parse, cast and insert every row in Python; (rows, errors: the first MAX_ERRORS by row).
+
+    Rows are inserted only while no error has been seen; the caller drops the table otherwise.
+    """
+    decimal_char = table_import.decimal_char
+    insert = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * (len(fields) + 1))})"  # noqa: S608
+    errors: list[dict[str, Any]] = []
+    rows_done = 0
+    batch: list[list[Any]] = []
+    with (
+        storages["private"].open(table_import.file_name, "rb") as source,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        text = tabular.open_text(source, table_import.encoding)
+        try:
+            rows = tabular.read_rows(text, table_import.delimiter)
+            next(rows, None)  # the header
+            for number, cells in rows:
+                rows_done = number
+                if len(cells) != len(fields):
+                    errors.append({"code": "column_count", "row": number, "value": len(cells)})
+                else:
+                    values: list[Any] = [number]
+                    for cell, field in zip(cells, fields, strict=True):
+                        try:
+                            value = tabular.cast_value(field["type"], cell, decimal_char)
+                            if field["type"] == "integer" and value is not None:
+                                if not -BIGINT <= value < BIGINT:
+                                    raise ValueError(cell)
+                            values.append(value)
+                        except ValueError:
+                            errors.append(
+                                {
+                                    "row": number,
+                                    "column": field["name"],
+                                    "code": "type",
+                                    "value": cell.strip()[:100],
+                                    "expected": field["type"],
+                                }
+                            )
+                    if not errors:
+                        batch.append(values)
+                if len(errors) >= tabular.MAX_ERRORS:
+                    break
+                if len(batch) >= 1000:
+                    cursor.executemany(insert, batch)
+                    batch = []
+        except tabular.TableError as exc:
+            errors.append({"code": exc.code, **exc.params})
+        if batch and not errors:
+            cursor.executemany(insert, batch)
+        text.detach()
+    return rows_done, errors
+
+
 def _bytes_per_row(source: IO[bytes]) -> float:
     """Average line length of the file's head: rows read so far, estimated for the progress."""
     head = source.read(HEAD_BYTES)
@@ -714,14 +856,17 @@ def records_publish(
     version_id, table = _stage_create(fields)
     count = 0
     try:
-        columns = ", ".join(["_id", *(f"c{index}" for index in range(len(fields)))])
-        with (
-            transaction.atomic(),
-            connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for count, record in enumerate(records, start=1):
-                copy.write_row([count, *(_copy_value(record.get(name)) for name in names)])
+        if is_postgresql(connection):
+            columns = ", ".join(["_id", *(f"c{index}" for index in range(len(fields)))])
+            with (
+                transaction.atomic(),
+                connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for count, record in enumerate(records, start=1):
+                    copy.write_row([count, *(_copy_value(record.get(name)) for name in names)])
+        else:
+            count = _insert_records_python(table, fields, records)
         with transaction.atomic():
             _index(table, fields)
         return _publish(
@@ -734,6 +879,32 @@ def records_publish(
     except BaseException:
         _stage_drop(table)
         raise
+
+
+def _insert_records_python(
+    table: str, fields: list[dict[str, Any]], records: Iterable[Mapping[str, Any]]
+) -> int:
+    """records_publish's load without COPY (SQLite in `make run`): 1,000 rows per statement."""
+    names = [field["name"] for field in fields]
+    dates = {field["name"] for field in fields if field["type"] == "date"}
+    insert = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * (len(fields) + 1))})"  # noqa: S608
+    count = 0
+    batch: list[list[Any]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for count, record in enumerate(records, start=1):
+            row: list[Any] = [count]
+            for name in names:
+                value = record.get(name)
+                if name in dates and isinstance(value, datetime):
+                    value = value.date()  # a date column holds the day, as PostgreSQL's does
+                row.append(_copy_value(value))
+            batch.append(row)
+            if len(batch) >= 1000:
+                cursor.executemany(insert, batch)
+                batch = []
+        if batch:
+            cursor.executemany(insert, batch)
+    return count
 
 
 def _copy_value(value: Any) -> Any:

@@ -1,16 +1,14 @@
 """The open-data catalogue: groups, publishers, datasets, resources and their versions.
 
-Table rows are not a Django model: they live in ``opendata_datarow``, a PostgreSQL table
-partitioned by version (one partition per published version, see docs/opendata.md and
-migration 0002). A version becomes visible only when its partition is attached, in the same
-transaction that makes it the resource's current version.
+Table rows are not a Django model: each published version has its own typed table,
+``opendata_rows_v<version id>`` (see docs/opendata.md and migration 0003), created and loaded
+before the version is made the resource's current one. The GIN indexes, the keyword array and
+the full-text vector are PostgreSQL's; on SQLite (`make run`) see ``config.pgcompat``.
 """
 
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import Storage, storages
 from django.db import models
@@ -18,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from config.pgcompat import PortableArrayField, PortableGinIndex
 
 
 class Localised:
@@ -115,7 +115,7 @@ class Dataset(Localised, models.Model):
     groups = models.ManyToManyField(
         Group, related_name="datasets", blank=True, verbose_name=_("grupy")
     )
-    keywords = ArrayField(
+    keywords = PortableArrayField(
         models.CharField(max_length=60), default=list, blank=True, verbose_name=_("słowa kluczowe")
     )
     licence = models.CharField(
@@ -145,7 +145,10 @@ class Dataset(Localised, models.Model):
         ordering = ["title_pl"]
         verbose_name = _("zbiór danych")
         verbose_name_plural = _("zbiory danych")
-        indexes = [GinIndex(fields=["search_vector"]), GinIndex(fields=["keywords"])]
+        indexes = [
+            PortableGinIndex(fields=["search_vector"]),
+            PortableGinIndex(fields=["keywords"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["own_slug"], condition=~Q(own_slug=""), name="opendata_dataset_own_slug"

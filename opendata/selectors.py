@@ -3,6 +3,12 @@
 Every name that reaches SQL (a field in ``filters``, ``fields`` or ``sort``) must be a field
 of the version's schema; values are bound parameters. Hostile text is therefore either an
 unknown field (a clear error) or a value that simply matches nothing.
+
+PostgreSQL is the database of production and tests. On SQLite (the embedded database of
+`make run`) the catalogue search is a case-insensitive substring match of every word in the
+titles, descriptions and keywords (no ranking; SQLite folds case of ASCII letters only), and
+the row queries use SQLite's spelling of the same SQL (no casts, LIKE for ILIKE, Python's csv
+module for the export).
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from psycopg import sql
 
+from config.pgcompat import is_postgresql
 from opendata import tabular
 from opendata.models import Dataset, Group, Organization, Resource, ResourceVersion
 
@@ -79,28 +86,50 @@ def catalogue_search(
 ) -> QuerySet[Dataset]:
     """Datasets matching the full-text query and every chosen facet value."""
     queryset = Dataset.objects.all()
-    if q.strip():
+    ranked = bool(q.strip()) and is_postgresql(connection)
+    if ranked:
         query = SearchQuery(q.strip()[:200], search_type="websearch", config="simple")
         queryset = queryset.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query)
         )
+    elif q.strip():
+        queryset = queryset.filter(_words_match(q))
     for slug in groups or []:
         queryset = queryset.filter(groups__slug=slug)
     if publishers:
         queryset = queryset.filter(organization__slug__in=publishers)
     for keyword in keywords or []:
-        queryset = queryset.filter(keywords__contains=[keyword])
+        if is_postgresql(connection):
+            queryset = queryset.filter(keywords__contains=[keyword])
+        else:  # a JSON list in text (config.pgcompat): the quoted word is one whole element
+            queryset = queryset.filter(keywords__icontains=json.dumps(keyword, ensure_ascii=False))
     for fmt in formats or []:
         queryset = queryset.filter(
             pk__in=Resource.objects.filter(format__iexact=fmt).values("dataset_id")
         )
     if sort in SORTS:
         queryset = queryset.order_by(*SORTS[sort], "pk")
-    elif q.strip():
+    elif ranked:
         queryset = queryset.order_by(F("rank").desc(), "title_pl", "pk")
     else:
         queryset = queryset.order_by("title_pl", "pk")
     return _with_related(queryset.distinct() if groups else queryset)
+
+
+def _words_match(q: str) -> Q:
+    """SQLite's catalogue search: every word of ``q`` in a title, description or keyword."""
+    condition = Q()
+    for word in q.strip()[:200].split()[:10]:
+        word = word.strip('"').lstrip("-")
+        if word:
+            condition &= (
+                Q(title_pl__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(description_pl__icontains=word)
+                | Q(description_en__icontains=word)
+                | Q(keywords__icontains=word)
+            )
+    return condition
 
 
 @dataclass(frozen=True)
@@ -222,7 +251,10 @@ def _columns(version: ResourceVersion) -> dict[str, tuple[sql.Identifier, str]]:
 def _output(kind: str) -> Any:
     """The JSON value of a stored cell (dates as ISO text, whole numbers without '.0')."""
     if kind == "date":
-        return lambda value: value.isoformat() if value is not None else None
+        # SQLite (`make run`) returns the ISO text it stores.
+        return lambda value: value.isoformat() if hasattr(value, "isoformat") else value
+    if kind == "boolean" and not is_postgresql(connection):
+        return lambda value: bool(value) if value is not None else None
     if kind == "number":
         return lambda value: (
             int(value)
@@ -290,8 +322,9 @@ def _where(
                 raise QueryError("filter_value", field=str(name), value=str(value)[:100]) from None
             typed_values.append(typed if typed is None or kind != "string" else str(typed))
         sql_type = sql.SQL(tabular.SQL_TYPES.get(kind, "text"))
+        equals = "{} = %s::{}" if is_postgresql(connection) else "{} = %s"
         alternatives = [
-            sql.SQL("{} = %s::{}").format(column, sql_type)
+            sql.SQL(equals).format(column, sql_type)
             if value is not None
             else sql.SQL("{} IS NULL").format(column)
             for value in typed_values
@@ -300,10 +333,16 @@ def _where(
         clauses.append(sql.SQL("({})").format(sql.SQL(" OR ").join(alternatives)))
     if q:
         escaped = str(q)[:200].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        every = sql.SQL(", ").join(
-            sql.SQL("{}::text").format(column) for column, _kind in columns.values()
-        )
-        clauses.append(sql.SQL("concat_ws(' ', {}) ILIKE %s").format(every))
+        if is_postgresql(connection):
+            every = sql.SQL(", ").join(
+                sql.SQL("{}::text").format(column) for column, _kind in columns.values()
+            )
+            clauses.append(sql.SQL("concat_ws(' ', {}) ILIKE %s").format(every))
+        else:
+            every = sql.SQL(" || ' ' || ").join(
+                sql.SQL("coalesce({}, '')").format(column) for column, _kind in columns.values()
+            )
+            clauses.append(sql.SQL("({}) LIKE %s ESCAPE '\\'").format(every))
         params.append(f"%{escaped}%")
     return sql.SQL(" AND ").join(clauses), params
 
@@ -322,8 +361,9 @@ def _search_sql(
     order_sql: list[sql.Composable] = []
     for name, descending in order:
         key = sql.Identifier("_id") if name == "_id" else columns[name][0]
+        ascending = "ASC" if is_postgresql(connection) else "ASC NULLS LAST"  # as PostgreSQL's
         order_sql.append(
-            sql.SQL("{} {}").format(key, sql.SQL("DESC NULLS LAST" if descending else "ASC"))
+            sql.SQL("{} {}").format(key, sql.SQL("DESC NULLS LAST" if descending else ascending))
         )
     order_sql.append(sql.Identifier("_id"))
     selected = sql.SQL(", ").join([sql.Identifier("_id"), *(columns[n][0] for n in chosen)])
@@ -361,12 +401,11 @@ def datastore_search(
     if offset < 0:
         raise QueryError("offset")
     statement, count, params = _search_sql(version, filters=filters, q=q, chosen=chosen, sort=sort)
-    raw = _raw_connection()
     with connection.cursor() as cursor:
-        cursor.execute(statement.as_string(raw), [*params, limit, offset])
+        cursor.execute(_render(statement), [*params, limit, offset])
         rows = cursor.fetchall()
         if count is not None:
-            cursor.execute(count.as_string(raw), params)
+            cursor.execute(_render(count), params)
             total = int(cursor.fetchone()[0])
         else:
             total = version.row_count
@@ -425,6 +464,11 @@ def _raw_connection() -> Any:
     return connection.connection
 
 
+def _render(statement: sql.Composable) -> str:
+    """Composed SQL as text for Django's cursor (identifiers quoted by psycopg on SQLite too)."""
+    return statement.as_string(_raw_connection() if is_postgresql(connection) else None)
+
+
 EXPORT_CHUNK_BYTES = 256 * 1024
 
 
@@ -434,6 +478,9 @@ def export_csv_chunks(*, version: ResourceVersion) -> Iterator[bytes]:
     COPY hands over one row at a time; they are joined into chunks of about 256 KB so the
     response is written in large pieces, never the whole table in memory.
     """
+    if not is_postgresql(connection):
+        yield from _export_csv_python(version)
+        return
     columns = []
     for name, (column, kind) in _columns(version).items():
         value: sql.Composable = column
@@ -460,6 +507,30 @@ def export_csv_chunks(*, version: ResourceVersion) -> Iterator[bytes]:
             yield b"".join(pending)
 
 
+def _export_csv_python(version: ResourceVersion) -> Iterator[bytes]:
+    """export_csv_chunks without COPY (SQLite in `make run`): the same CSV, via iter_rows."""
+    import csv
+    import io
+
+    names = [field["name"] for field in schema_fields(version)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    for row in iter_rows(version=version):
+        writer.writerow(
+            [
+                ("true" if value else "false") if isinstance(value, bool) else value
+                for value in (row[name] for name in names)
+            ]
+        )
+        if buffer.tell() >= EXPORT_CHUNK_BYTES:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
 def iter_rows(*, version: ResourceVersion, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Every row of the version through a server-side cursor, 2,000 at a time."""
     fields = schema_fields(version)
@@ -473,7 +544,7 @@ def iter_rows(*, version: ResourceVersion, limit: int | None = None) -> Iterator
     if limit is not None:
         statement = sql.SQL("{} LIMIT %s").format(statement)
         params.append(limit)
-    text = statement.as_string(_raw_connection())
+    text = _render(statement)
     cursor = connection.chunked_cursor()
     try:
         cursor.execute(text, params)

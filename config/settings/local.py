@@ -1,10 +1,27 @@
-"""Local development: no environment variable needed (eager Celery, console e-mail).
+"""Local development (`make run`): no environment variable and no server needed.
 
-`make run` sets DATABASE_URL to a private throw-away PostgreSQL (config/run_local.py).
+The embedded default: the SQLite file ``var/demo.sqlite3`` (kept between runs; DATABASE_URL
+may name another database), Celery tasks run eagerly in-process, e-mail is printed to the console.
+PostgreSQL stays the only database of the tests and of production; on SQLite the portal uses
+portable stand-ins for its PostgreSQL speed paths (``config.pgcompat``; open-data imports
+without COPY, catalogue search without ranking — see README).
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, DATABASES, env
+
+(BASE_DIR / "var").mkdir(exist_ok=True)
+DATABASES["default"].update(
+    env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # runserver answers from several threads: writers queue for the lock (IMMEDIATE, up to
+    # 20 s) instead of failing with "database is locked"; WAL lets readers run meanwhile.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")

@@ -16,9 +16,8 @@ from accounts.models import User
 from accounts.permissions import is_assistant
 from accounts.validators import InvalidPesel, parse_pesel
 from accounts.verification import has_level
-from config.celery import enqueue_after_commit
+from consultations import secrecy
 from consultations.budget.identity import voter_hash
-from consultations.budget.integrity import violated_constraint
 from consultations.budget.models import (
     Ballot,
     BallotChoice,
@@ -39,6 +38,7 @@ from consultations.budget.models import (
     new_code,
 )
 from consultations.budget.selectors import pool_instance
+from consultations.integrity import violated_constraint
 from consultations.pb import pabulib, rules
 from consultations.selectors import resident_by_pesel
 
@@ -98,8 +98,9 @@ def ballot_validate(
 
 #: The register's one-ballot-per-person constraint (``VoterRegister.Meta.constraints``).
 ONE_BALLOT_CONSTRAINT = "budget_one_ballot_per_person_per_pool_kind"
-#: Random receipt/check codes are unique; a collision is retried with fresh codes.
-_CODE_CONSTRAINTS = ("receipt_code", "check_code")
+#: Random receipt/check codes are unique, and ballot-side rows have random primary keys
+#: (``consultations.secrecy``); a collision is retried with fresh codes and keys.
+_CODE_CONSTRAINTS = ("receipt_code", "check_code", "budget_ballot_pkey", "budget_ballotchoice_pkey")
 _CODE_ATTEMPTS = 3
 
 
@@ -116,6 +117,8 @@ class _Written:
 # One statement: register the person, store the ballot, store its choices. A single statement
 # is atomic on its own, so outside a transaction this is one round trip to PostgreSQL instead of
 # BEGIN + three INSERTs + COMMIT; the register's unique constraint still decides "exactly once".
+# The ballot and its choices get random keys from Python (``secrecy.random_key``), never a
+# sequence that would line them up with the register's ids.
 _INSERT_BALLOT_SQL = """
 WITH entry AS (
     INSERT INTO budget_voterregister
@@ -123,14 +126,14 @@ WITH entry AS (
     VALUES (%s, %s, %s, %s, %s, %s, %s)
     RETURNING id
 ), ballot AS (
-    INSERT INTO budget_ballot (pool_id, channel, is_valid, check_code)
-    SELECT %s, %s, %s, %s FROM entry
+    INSERT INTO budget_ballot (id, pool_id, channel, is_valid, check_code)
+    SELECT %s, %s, %s, %s, %s FROM entry
     RETURNING id
 )
-INSERT INTO budget_ballotchoice (ballot_id, project_id, position, points)
-SELECT ballot.id, c.project_id, c.position, c.points
-FROM ballot, unnest(%s::bigint[], %s::smallint[], %s::smallint[])
-    AS c(project_id, position, points)
+INSERT INTO budget_ballotchoice (id, ballot_id, project_id, position, points)
+SELECT c.id, ballot.id, c.project_id, c.position, c.points
+FROM ballot, unnest(%s::bigint[], %s::bigint[], %s::smallint[], %s::smallint[])
+    AS c(id, project_id, position, points)
 """
 
 
@@ -144,6 +147,8 @@ def _insert_ballot_rows(
     entered_by: User | None,
 ) -> _Written:
     receipt_code, check_code = new_code(), new_code()
+    ballot_key = secrecy.random_key()
+    choice_keys = [secrecy.random_key() for _choice in choices]
     if connection.vendor != "postgresql":  # SQLite for `make run`: the same rows, via the ORM
         with transaction.atomic():
             VoterRegister.objects.create(
@@ -155,11 +160,13 @@ def _insert_ballot_rows(
                 entered_by=entered_by,
             )
             ballot = Ballot.objects.create(
-                pool=pool, channel=channel, is_valid=is_valid, check_code=check_code
+                id=ballot_key, pool=pool, channel=channel, is_valid=is_valid, check_code=check_code
             )
             BallotChoice.objects.bulk_create(
-                BallotChoice(ballot=ballot, project=project, position=i, points=pts)
-                for i, (project, pts) in enumerate(choices, start=1)
+                BallotChoice(id=key, ballot=ballot, project=project, position=i, points=pts)
+                for i, (key, (project, pts)) in enumerate(
+                    zip(choice_keys, choices, strict=True), start=1
+                )
             )
         return _Written(receipt_code, check_code)
     params: list[Any] = [
@@ -170,10 +177,12 @@ def _insert_ballot_rows(
         receipt_code,
         entered_by.pk if entered_by else None,
         timezone.localdate(),
+        ballot_key,
         pool.pk,
         channel,
         is_valid,
         check_code,
+        choice_keys,
         [project.pk for project, _pts in choices],
         list(range(1, len(choices) + 1)),
         [pts for _project, pts in choices],
@@ -284,13 +293,18 @@ def ballot_cast_online(
         pool=pool, person_hash=voter_hash(user.pesel), channel=Channel.ONLINE, choices=choices
     )
     if user.email:
-        from consultations.budget.tasks import send_receipt
+        from consultations.budget.receipts import receipts
 
         # The check code travels only in this message: the ballot row is never linked to the
-        # person, so the e-mail is the voter's only copy besides the receipt page.
-        enqueue_after_commit(
-            send_receipt, user.pk, str(pool), written.receipt_code, written.check_code
-        )
+        # person, so the e-mail is the voter's only copy besides the receipt page. Queued in
+        # Redis and sent in batches by Celery: a vote must not wait for a Celery message.
+        job = {
+            "user": user.pk,
+            "pool": str(pool),
+            "receipt": written.receipt_code,
+            "check": written.check_code,
+        }
+        transaction.on_commit(lambda: receipts.add(job))
     return CastReceipt(written.receipt_code, written.check_code, pool.pk)
 
 
@@ -476,6 +490,81 @@ def project_appeal_decide(
     _set_history_user(project, acting_user)
     project.save()
     return project
+
+
+# --------------------------------------------------------------------------------------------
+# ballot secrecy after voting
+
+
+#: The budget's ballot-side tables: rewritten in random physical order once voting closes.
+BALLOT_TABLES = ("budget_ballot", "budget_ballotchoice")
+_EDITION_CHOICES = "ballot_id IN (SELECT id FROM budget_ballot WHERE pool_id = ANY(%s))"
+
+# The ballot-side rows of the edition as one set of transaction ids (xid as text → bigint: xid
+# has equality but no ordering). One xid for all of them = written by one transaction.
+_BALLOT_XIDS_SQL = """
+SELECT min(x), max(x) FROM (
+    SELECT xmin::text::bigint AS x FROM budget_ballot WHERE pool_id = ANY(%s)
+    UNION ALL
+    SELECT c.xmin::text::bigint FROM budget_ballotchoice c
+    JOIN budget_ballot b ON b.id = c.ballot_id WHERE b.pool_id = ANY(%s)
+) AS xids
+"""
+_REGISTER_HAS_XID_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM budget_voterregister WHERE edition_id = %s AND xmin::text::bigint = %s
+)
+"""
+
+
+def _edition_ballots_sealed(*, edition_id: int, pool_ids: list[int]) -> bool:
+    """True when the edition's ballots and choices all carry one transaction id that is not any
+    register row's, i.e. a reseal already ran and nothing was written since (a paper ballot
+    entered after it would add its own xid, shared with its register row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BALLOT_XIDS_SQL, [pool_ids, pool_ids])
+        low, high = cursor.fetchone() or (None, None)
+        if low is None:
+            return True
+        if low != high:
+            return False
+        cursor.execute(_REGISTER_HAS_XID_SQL, [edition_id, low])
+        row = cursor.fetchone()
+        return not (row and row[0])
+
+
+def edition_ballots_reseal(*, edition: Edition, now: datetime | None = None) -> bool:
+    """After voting closes, rewrite the edition's ballots and choices in random physical order.
+
+    One transaction rewrites every ballot-side row of the edition's pools (set-based SQL, no row
+    in Python), so they all get that transaction's ``xmin`` and a ``ctid`` order unrelated to
+    the order of voting — the register can no longer be paired with them even by a database
+    administrator; the old row versions are then VACUUMed (outside any transaction). Ids,
+    contents and therefore results are unchanged. Idempotent: when the rows are already sealed
+    it does nothing and answers False. Does nothing on SQLite. Other editions are not touched.
+    """
+    if (now or timezone.now()) < edition.voting_end:
+        raise ValidationError(_("Głosowanie jeszcze trwa."), code="voting_open")
+    if connection.vendor != "postgresql":
+        return False
+    with transaction.atomic():
+        # Serialises concurrent reseals of one edition (one task per pool may ask at once).
+        locked = Edition.objects.select_for_update().only("pk", "ballots_resealed_at")
+        current = locked.get(pk=edition.pk)
+        pool_ids = list(Pool.objects.filter(edition_id=edition.pk).values_list("pk", flat=True))
+        if current.ballots_resealed_at and _edition_ballots_sealed(
+            edition_id=edition.pk, pool_ids=pool_ids
+        ):
+            return False
+        secrecy.reshuffle(table="budget_ballotchoice", where=_EDITION_CHOICES, params=[pool_ids])
+        secrecy.reshuffle(table="budget_ballot", where="pool_id = ANY(%s)", params=[pool_ids])
+        edition.ballots_resealed_at = timezone.now()
+        # A system step, not a clerk's change: no history row for it.
+        Edition.objects.filter(pk=edition.pk).update(
+            ballots_resealed_at=edition.ballots_resealed_at
+        )
+    secrecy.vacuum(*BALLOT_TABLES)
+    return True
 
 
 # --------------------------------------------------------------------------------------------

@@ -52,6 +52,8 @@ class PabulibImportForm(forms.Form):
 @admin.register(Edition)
 class EditionAdmin(SimpleHistoryAdmin):
     list_display = ["year", "title", "is_published", "voting_start", "voting_end"]
+    # Set by the results task once voting closes (ballots rewritten in random order).
+    readonly_fields = ["ballots_resealed_at"]
     inlines = [PoolInline]
 
     def get_urls(self) -> list[Any]:

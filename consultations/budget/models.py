@@ -3,7 +3,8 @@
 Secrecy by design: the voter register (who voted, as a keyed hash of the PESEL) and the ballots
 (what was chosen) are two tables with no link between them. Both rows are written in one
 transaction, and the register's unique constraint is what makes a second ballot impossible,
-whatever the channel (online or paper) and however many requests race.
+whatever the channel (online or paper) and however many requests race. Ballot-side rows have
+random keys and are rewritten in random order once voting closes (``consultations.secrecy``).
 """
 
 import secrets
@@ -18,6 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from consultations.secrecy import RandomKey, random_key
 
 
 def new_code() -> str:
@@ -74,6 +77,12 @@ class Edition(models.Model):
         max_length=10,
         choices=DistrictChoice.choices,
         default=DistrictChoice.OWN,
+    )
+    # Set each time the ballots were rewritten in random physical order after voting closed
+    # (consultations.secrecy): from then on not even the database's own columns pair them with
+    # the register.
+    ballots_resealed_at = models.DateTimeField(
+        _("karty przetasowane po głosowaniu"), null=True, blank=True, editable=False
     )
 
     history = HistoricalRecords()
@@ -303,8 +312,15 @@ class VoterRegister(models.Model):
 
 
 class Ballot(models.Model):
-    """What was chosen. Deliberately no person, no timestamp: it cannot be traced to a voter."""
+    """What was chosen. Deliberately no person, no timestamp: it cannot be traced to a voter.
 
+    The key is random (``consultations.secrecy``), not a sequence: ordered by id, ballots do not
+    line up with the register's rows.
+    """
+
+    id = models.BigIntegerField(
+        primary_key=True, default=random_key, db_default=RandomKey(), editable=False
+    )
     pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="ballots")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     is_valid = models.BooleanField(default=True)
@@ -320,6 +336,10 @@ class Ballot(models.Model):
 
 
 class BallotChoice(models.Model):
+    # Random like the ballot's: sequential choice ids would give the casting order back.
+    id = models.BigIntegerField(
+        primary_key=True, default=random_key, db_default=RandomKey(), editable=False
+    )
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()

@@ -1,9 +1,7 @@
 """Celery tasks of the budget: ids in, idempotent, a few lines each."""
 
 from celery import shared_task
-from django.core.mail import send_mail
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from accounts.models import User
 from consultations.budget import actions
@@ -14,6 +12,9 @@ from consultations.budget.models import Pool, PoolResult
 def compute_pool_results(pool_id: int) -> None:
     pool = Pool.objects.select_related("edition", "district").filter(pk=pool_id).first()
     if pool is not None:
+        # Voting has closed: first break every physical link between register and ballots
+        # (a no-op when already done for this edition and nothing was written since).
+        actions.edition_ballots_reseal(edition=pool.edition)
         actions.pool_results_compute(pool=pool)
 
 
@@ -30,6 +31,18 @@ def compute_closed_editions() -> int:
     return count
 
 
+@shared_task(
+    name="budget.send_receipts", autoretry_for=(OSError,), max_retries=3, ignore_result=True
+)
+def send_receipts() -> int:
+    """Send the vote receipts queued by online votes (consultations/budget/receipts.py)."""
+    from consultations.budget.receipts import receipts
+
+    return receipts.drain()
+
+
+# Receipts queued one Celery message per vote (before consultations/budget/receipts.py batched
+# them): kept so that messages still in the queue at an upgrade are delivered.
 # ignore_result: nobody waits for the e-mail's outcome; with the Redis result backend a task
 # whose result is kept also makes the sender subscribe for it — a round trip on every vote.
 @shared_task(
@@ -41,12 +54,11 @@ def compute_closed_editions() -> int:
 )
 def send_receipt(user_id: int, pool_label: str, receipt_code: str, check_code: str) -> None:
     """E-mail the voter their receipt and check code, in their language."""
+    from consultations.budget.receipts import receipt_message
+
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.email:
         return
-    with translation.override(user.preferred_language):
-        message = _(
-            "Dziękujemy za głos w budżecie obywatelskim (%(pool)s).\n"
-            "Kod potwierdzenia udziału: %(receipt)s\nKod sprawdzenia karty: %(check)s\n"
-        ) % {"pool": pool_label, "receipt": receipt_code, "check": check_code}
-        send_mail(_("Potwierdzenie głosu — budżet obywatelski"), message, None, [user.email])
+    receipt_message(
+        user=user, pool_label=pool_label, receipt_code=receipt_code, check_code=check_code
+    ).send()

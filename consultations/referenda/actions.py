@@ -4,16 +4,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.validators import InvalidPesel, parse_pesel
 from accounts.verification import VerificationLevel, has_level
+from consultations import secrecy
 from consultations.budget.actions import assisted_paper_entry_record
 from consultations.budget.identity import voter_hash
-from consultations.budget.integrity import violated_constraint
+from consultations.integrity import violated_constraint
 from consultations.referenda.models import (
     Answer,
     Channel,
@@ -65,13 +66,50 @@ def referendum_close(*, referendum: Referendum, acting_user: User | None) -> Ref
     if referendum.status != ReferendumStatus.OPEN:
         raise ValidationError(_("Referendum nie jest otwarte."), code="not_open")
     referendum.status = ReferendumStatus.CLOSED
+    # In the closing transaction: a closed referendum's ballots are always resealed.
+    if _reseal(referendum=referendum):
+        referendum.ballots_resealed_at = timezone.now()
     _history(referendum, acting_user)
     referendum.save()
     return referendum
 
 
+#: The referenda's ballot-side table: rewritten in random physical order at closing.
+BALLOT_TABLE = "referenda_referendumballot"
+
+
+def _reseal(*, referendum: Referendum) -> bool:
+    """Rewrite the referendum's ballots in random physical order in the current transaction;
+    VACUUM the old row versions once it commits. False (nothing done) on SQLite."""
+    if connection.vendor != "postgresql":
+        return False
+    secrecy.reshuffle(table=BALLOT_TABLE, where="referendum_id = %s", params=[referendum.pk])
+    transaction.on_commit(lambda: secrecy.vacuum(BALLOT_TABLE))
+    return True
+
+
+@transaction.atomic
+def referendum_ballots_reseal(*, referendum: Referendum) -> bool:
+    """Reseal a closed referendum's ballots (one transaction: one new ``xmin`` for all, a random
+    ``ctid`` order), so not even PostgreSQL's own columns pair them with the register; ids and
+    answers are unchanged. Closing does it already; this catches referenda closed before it
+    existed. Idempotent: a referendum already resealed (no ballot can be added once closed) or
+    still open is left alone and the answer is False."""
+    referendum = Referendum.objects.select_for_update().get(pk=referendum.pk)
+    if referendum.status != ReferendumStatus.CLOSED or referendum.ballots_resealed_at:
+        return False
+    if not _reseal(referendum=referendum):
+        return False
+    # A system step, not a clerk's change: no history row for it.
+    Referendum.objects.filter(pk=referendum.pk).update(ballots_resealed_at=timezone.now())
+    return True
+
+
 #: The register's one-vote-per-person constraint (``VoteRegister.Meta.constraints``).
 ONE_VOTE_CONSTRAINT = "referenda_one_vote_per_person"
+#: The ballot's random primary key (``consultations.secrecy``): a collision is retried.
+_KEY_CONSTRAINT = "referenda_referendumballot_pkey"
+_KEY_ATTEMPTS = 3
 
 
 class AlreadyVoted(ValidationError):
@@ -90,25 +128,33 @@ def _record(
             _("Ta osoba nie jest w spisie uprawnionych do głosowania w tym referendum."),
             code="not_eligible",
         )
-    try:
-        with transaction.atomic():
-            VoteRegister.objects.create(
-                referendum=referendum,
-                voter_hash=person_hash,
-                channel=channel,
-                entered_by=entered_by,
-            )
-            ReferendumBallot.objects.create(referendum=referendum, answer=answer, channel=channel)
-    except IntegrityError as exc:
-        if violated_constraint(exc) == ONE_VOTE_CONSTRAINT:
-            raise AlreadyVoted(
-                _("Ta osoba już głosowała w tym referendum — drugi głos nie jest liczony."),
-                code="already_voted",
+    for attempt in range(1, _KEY_ATTEMPTS + 1):
+        try:
+            # One transaction: the register row and the ballot, with no link between them.
+            with transaction.atomic():
+                VoteRegister.objects.create(
+                    referendum=referendum,
+                    voter_hash=person_hash,
+                    channel=channel,
+                    entered_by=entered_by,
+                )
+                ReferendumBallot.objects.create(
+                    id=secrecy.random_key(), referendum=referendum, answer=answer, channel=channel
+                )
+            return
+        except IntegrityError as exc:
+            constraint = violated_constraint(exc)
+            if constraint == ONE_VOTE_CONSTRAINT:
+                raise AlreadyVoted(
+                    _("Ta osoba już głosowała w tym referendum — drugi głos nie jest liczony."),
+                    code="already_voted",
+                ) from exc
+            if constraint == _KEY_CONSTRAINT and attempt < _KEY_ATTEMPTS:
+                continue
+            raise VoteNotSaved(
+                _("Nie udało się zapisać głosu. Głos nie został policzony — spróbuj ponownie."),
+                code="not_saved",
             ) from exc
-        raise VoteNotSaved(
-            _("Nie udało się zapisać głosu. Głos nie został policzony — spróbuj ponownie."),
-            code="not_saved",
-        ) from exc
 
 
 def referendum_vote(

@@ -1,4 +1,5 @@
-"""Demo district referenda (labelled DEMO): one open, one closed with an approved protocol."""
+"""Demo district referenda (labelled DEMO): one open, one closed with an approved protocol and
+one closed whose protocol awaits a clerk's approval (``/referenda/urzad/protokoly/``)."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -52,4 +53,16 @@ def seed(*, log: Callable[[str], object]) -> None:
         closed = actions.referendum_close(referendum=closed, acting_user=clerk)
     if closed.protocol_approved_at is None:
         actions.referendum_protocol_approve(referendum=closed, acting_user=clerk)
-    log("  referenda: one open, one closed with an approved protocol [DEMO]")
+    awaiting, _c = Referendum.objects.get_or_create(
+        question="Czy utworzyć strefę ograniczonego ruchu przy rynku dzielnicy? [DEMO]",
+        defaults={
+            "district": District.objects.get(number=3),
+            "opens_at": now - timedelta(days=10),
+            "closes_at": now - timedelta(days=2),
+        },
+    )
+    if awaiting.status == ReferendumStatus.DRAFT:
+        awaiting = actions.referendum_open(referendum=awaiting, acting_user=clerk)
+    if awaiting.status == ReferendumStatus.OPEN:
+        actions.referendum_close(referendum=awaiting, acting_user=clerk)
+    log("  referenda: one open, one closed with an approved protocol, one awaiting approval [DEMO]")

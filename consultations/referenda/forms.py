@@ -28,3 +28,10 @@ class PaperVoteForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+
+class ApproveProtocolForm(AccessibleForm):
+    confirm = forms.BooleanField(
+        label=_("Sprawdziłem(-am) protokół i zatwierdzam go"),
+        error_messages={"required": _("Zaznacz potwierdzenie, aby zatwierdzić protokół.")},
+    )

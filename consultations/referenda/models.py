@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from consultations.secrecy import RandomKey, random_key
+
 
 class ReferendumStatus(models.TextChoices):
     DRAFT = "draft", _("przygotowywane")
@@ -56,6 +58,11 @@ class Referendum(models.Model):
         related_name="+",
     )
     protocol_approved_at = models.DateTimeField(_("zatwierdzono protokół"), null=True, blank=True)
+    # Set when the ballots were rewritten in random physical order at closing
+    # (consultations.secrecy).
+    ballots_resealed_at = models.DateTimeField(
+        _("karty przetasowane po głosowaniu"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -133,7 +140,15 @@ class VoteRegister(models.Model):
 
 
 class ReferendumBallot(models.Model):
-    """The answer only: no person, no time. ``answer`` empty = an invalid paper ballot."""
+    """The answer only: no person, no time. ``answer`` empty = an invalid paper ballot.
+
+    The key is random (``consultations.secrecy``): ordered by id, ballots do not line up with
+    the register's rows.
+    """
+
+    id = models.BigIntegerField(
+        primary_key=True, default=random_key, db_default=RandomKey(), editable=False
+    )
 
     referendum = models.ForeignKey(Referendum, on_delete=models.PROTECT, related_name="ballots")
     answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)

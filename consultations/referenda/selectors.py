@@ -1,14 +1,16 @@
 """Reads of district referenda."""
 
+import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from consultations.budget.identity import voter_hash
-from consultations.referenda.models import Referendum, ReferendumStatus, VoteRegister
+from consultations.referenda.models import Channel, Referendum, ReferendumStatus, VoteRegister
 
 
 def verified_residents(*, district_id: int) -> QuerySet[User]:
@@ -38,6 +40,13 @@ class Tally:
     invalid: int
     turnout_percent: Decimal
     threshold_percent: Decimal
+    #: Ballots by channel (the protocol shows them; open data does not need them).
+    online: int = 0
+    paper: int = 0
+
+    @property
+    def valid_ballots(self) -> int:
+        return self.yes + self.no
 
     @property
     def is_valid(self) -> bool:
@@ -64,6 +73,8 @@ def tally(*, referendum: Referendum) -> Tally:
         yes=Count("id", filter=Q(answer="yes")),
         no=Count("id", filter=Q(answer="no")),
         invalid=Count("id", filter=Q(answer="")),
+        online=Count("id", filter=Q(channel=Channel.ONLINE)),
+        paper=Count("id", filter=Q(channel=Channel.PAPER)),
     )
     voted = counts["yes"] + counts["no"] + counts["invalid"]
     eligible = referendum.eligible_count
@@ -76,6 +87,47 @@ def tally(*, referendum: Referendum) -> Tally:
         invalid=counts["invalid"],
         turnout_percent=turnout,
         threshold_percent=referendum.validity_threshold,
+        online=counts["online"],
+        paper=counts["paper"],
+    )
+
+
+def referendum_for_clerk(*, public_id: str) -> Referendum | None:
+    """Any referendum (drafts included) by its public id, with what the protocol page shows;
+    None for an unknown or malformed id."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return (
+        Referendum.objects.select_related("district", "protocol_approved_by")
+        .filter(public_id=key)
+        .first()
+    )
+
+
+def protocols_for_clerks(*, approved_limit: int = 20) -> dict[str, list[Referendum]]:
+    """Closed referenda whose protocol awaits approval (all, oldest first) and the most recently
+    approved ones (at most ``approved_limit``): two queries."""
+    closed = Referendum.objects.filter(status=ReferendumStatus.CLOSED).select_related(
+        "district", "protocol_approved_by"
+    )
+    return {
+        "awaiting": list(
+            closed.filter(protocol_approved_at__isnull=True).order_by("closes_at", "pk")
+        ),
+        "approved": list(
+            closed.filter(protocol_approved_at__isnull=False).order_by("-protocol_approved_at")[
+                :approved_limit
+            ]
+        ),
+    }
+
+
+def referendum_history(*, referendum: Referendum) -> list[Any]:
+    """The referendum's recorded changes (opening, closing, approval), newest first."""
+    return list(
+        referendum.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
 
 

@@ -15,4 +15,10 @@ def close_due() -> int:
     for referendum in due:
         actions.referendum_close(referendum=referendum, acting_user=None)
         count += 1
+    # Closing reseals the ballots; referenda closed before that step existed get it here once.
+    unsealed = Referendum.objects.filter(
+        status=ReferendumStatus.CLOSED, ballots_resealed_at__isnull=True
+    )
+    for referendum in unsealed:
+        actions.referendum_ballots_reseal(referendum=referendum)
     return count

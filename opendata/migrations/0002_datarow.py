@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from config.pgcompat import PostgreSQLRunSQL
+
 # Table rows, one partition per published resource version (see docs/opendata.md). The
 # import writes a stand-alone table, indexes it, then attaches it in the publishing
 # transaction; dropping a version is dropping its partition.
@@ -17,4 +19,4 @@ DROP = "DROP TABLE IF EXISTS opendata_datarow CASCADE;"
 
 class Migration(migrations.Migration):
     dependencies = [("opendata", "0001_initial")]
-    operations = [migrations.RunSQL(CREATE, DROP)]
+    operations = [PostgreSQLRunSQL(CREATE, DROP)]  # SQLite (`make run`): nothing

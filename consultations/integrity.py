@@ -1,8 +1,9 @@
 """Telling one database constraint from another when an insert fails.
 
-The voter registers rely on a unique constraint for "one ballot per person"; any other integrity
-failure (a foreign key that vanished, a random code that collided) is a different problem and
-must not be reported to the voter as "you have already voted".
+The voter registers (budget and referenda) rely on a unique constraint for "one ballot per
+person"; any other integrity failure (a foreign key that vanished, a random code or key that
+collided) is a different problem and must not be reported to the voter as "you have already
+voted".
 """
 
 from django.db import IntegrityError
