@@ -39,3 +39,23 @@ def describe(violations: list[dict[str, Any]]) -> str:
         targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} → {targets}")
     return "\n".join(lines)
+
+
+def sign_in(context: Any, live_server: Any, user: Any) -> None:
+    """Give a Playwright browser context ``user``'s session (a forced login, as the test client)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
+def signed_in_page(browser: Any, live_server: Any, user: Any) -> tuple[Any, Any]:
+    """A new context signed in as ``user`` and a page in it; the caller closes the context."""
+    context = browser.new_context()
+    sign_in(context, live_server, user)
+    return context, context.new_page()

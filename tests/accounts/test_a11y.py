@@ -3,12 +3,11 @@
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.actions import assisted_resident_register, role_grant
 from accounts.models import Role
 from tests.accessibility.browser import axe_violations, describe
+from tests.accessibility.browser import sign_in as _sign_in
 from tests.accounts.factories import TrainingSessionFactory, UserFactory
 from tests.accounts.helpers import PASSWORD, verified_email
 
@@ -55,15 +54,6 @@ def context(browser: Any) -> Any:
     context = browser.new_context()
     yield context
     context.close()
-
-
-def _sign_in(context: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def _check(page: Any, url: str, language: str, failures: list[str]) -> None:

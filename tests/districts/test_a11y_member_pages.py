@@ -2,34 +2,24 @@
 errors shown, in Polish and English."""
 
 import pytest
-from django.conf import settings
 
 from districts import actions
-from tests.accessibility.browser import axe_violations, describe
+from tests.accessibility.browser import axe_violations, describe, sign_in
 from tests.districts.factories import clerk, draft, member_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def logged_in(browser, live_server, client):  # type: ignore[no-untyped-def]
+def logged_in(browser, live_server):  # type: ignore[no-untyped-def]
     from districts.actions import districts_load_reference
 
     districts_load_reference()
     contexts = []
 
     def login(user):  # type: ignore[no-untyped-def]
-        client.force_login(user)
         context = browser.new_context()
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        sign_in(context, live_server, user)
         contexts.append(context)
         return context.new_page()
 

@@ -3,10 +3,9 @@
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.accessibility.browser import axe_violations, describe
+from tests.accessibility.browser import signed_in_page as _signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,22 +15,6 @@ def _reference_data(transactional_db: Any) -> None:
     from districts.actions import districts_load_reference
 
     districts_load_reference()
-
-
-def _signed_in_page(browser: Any, live_server: Any, user: Any) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])

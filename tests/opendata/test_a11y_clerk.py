@@ -1,10 +1,8 @@
 """The clerk's upload and import screens (with errors shown) have no axe violations, pl and en."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.accessibility.browser import axe_violations, describe
+from tests.accessibility.browser import axe_violations, describe, sign_in
 from tests.opendata.a11y_pages import pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,18 +19,8 @@ def test_clerk_screens_with_errors_pass_axe(browser, live_server, tmp_path, pref
     department = Department.objects.get(code="ks")
     clerk = UserFactory()
     role_grant(user=clerk, role=Role.CLERK, acting_user=None, department=department)
-    client = Client()
-    client.force_login(clerk)
     context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, clerk)
     page = context.new_page()
     uploaded = TableImport.objects.get(status=ImportStatus.UPLOADED)
     failed = TableImport.objects.get(status=ImportStatus.FAILED)

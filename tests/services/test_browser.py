@@ -4,11 +4,10 @@ on every form page, empty and with errors shown, in Polish and English."""
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from services.actions import services_load_reference
 from services.models import Case
-from tests.accessibility.browser import axe_violations, describe
+from tests.accessibility.browser import axe_violations, describe, sign_in
 from tests.accounts.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,20 +16,11 @@ FORMS = ["sterylizacja-kastracja-czipowanie", "mieszkanie-za-remont", "pismo-ogo
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, client: Any) -> Any:
+def page(browser: Any, live_server: Any) -> Any:
     services_load_reference()
     user = UserFactory()
-    client.force_login(user)
     context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, user)
     page = context.new_page()
     page.user = user
     yield page

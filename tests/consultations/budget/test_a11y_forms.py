@@ -2,10 +2,9 @@
 project submission, referendum vote), in pl and en, also with form errors shown."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.accessibility.browser import axe_violations, describe
+from tests.accessibility.browser import signed_in_page as _signed_in_page
 from tests.consultations.budget import factories as f
 from tests.consultations.referenda import factories as rf
 
@@ -17,22 +16,6 @@ def _reference_data(transactional_db):  # type: ignore[no-untyped-def]
     from districts.actions import districts_load_reference
 
     districts_load_reference()
-
-
-def _signed_in_page(browser, live_server, user):  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
 
 
 def _check(page, failures, label):  # type: ignore[no-untyped-def]
