@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 RUN_DEBS := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_DEBS := postgresql redis-server chromium
 
-.PHONY: run test lint typecheck pytest bench messages compilemessages deps-run deps-test clean
+.PHONY: run test lint typecheck pytest bench messages compilemessages deps-run deps-test deps-bench clean
 
 # The demo on the embedded default (config.settings.local): the SQLite file var/demo.sqlite3
 # (kept between runs; seed_demo is idempotent), Celery eager, e-mail to the console.
@@ -37,19 +37,26 @@ lint: $(VENV)/.synced
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy
 
-bench: deps-run deps-test $(VENV)/.synced compilemessages
+bench: deps-run deps-test deps-bench $(VENV)/.synced compilemessages
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # --- set-up steps ------------------------------------------------------------------------
-deps-run:
-	@missing=$$(for p in $(RUN_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages named in $(1) that are missing (one apt run, none when all are there).
+define apt_install_missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "Installing Debian packages: $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+endef
+
+deps-run:
+	$(call apt_install_missing,$(RUN_DEBS))
 
 deps-test:
-	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then echo "Installing Debian packages: $$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	$(call apt_install_missing,$(TEST_DEBS))
+
+# wrk drives bench/pb_voting.py (a Python client would take CPU from the server it measures).
+deps-bench:
+	$(call apt_install_missing,wrk)
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
