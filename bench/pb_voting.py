@@ -1,11 +1,13 @@
 """Ballots/s cast through the real HTTP endpoint, beside the raw rate of the same inserts.
 
-gunicorn + PostgreSQL + Redis on loopback (bench/_stack.py). VOTERS distinct verified residents
-with personal API tokens are created beforehand; an asyncio client keeps CONCURRENCY ballots in
-flight against ``POST /api/v1/pb-pools/<id>/ballot/`` until every voter has voted once. Then the
-same rows (register entry + ballot + 3 choices, one transaction per ballot) are inserted straight
-into PostgreSQL with psycopg, so the cost of the web stack can be read off. Run:
-`python bench/pb_voting.py` (or `make bench`).
+gunicorn (sync workers) + durable PostgreSQL + Redis on loopback (bench/_stack.py). VOTERS
+distinct verified residents with personal API tokens are created beforehand; wrk (or, with
+``--aiohttp`` or without wrk, an asyncio client) keeps CONCURRENCY connections busy against
+``POST /api/v1/pb-pools/<id>/ballot/``, each request a different voter's first ballot, for a
+fixed window; the ballots counted are read from the register. Then the same rows (register
+entry + ballot + 3 choices, one transaction per ballot) are inserted straight into PostgreSQL
+with psycopg, so the cost of the web stack can be read off. Run: `python bench/pb_voting.py`
+(or `make bench`); `--profile` for the queries and a cProfile of one vote request in-process.
 """
 
 from __future__ import annotations
