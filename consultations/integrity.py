@@ -34,7 +34,7 @@ def violated_constraint(exc: IntegrityError) -> str:
             continue
         for constraint in model._meta.constraints:
             if isinstance(constraint, UniqueConstraint) and constraint.fields:
-                fields = {model._meta.get_field(f).column for f in constraint.fields}
+                fields = {getattr(model._meta.get_field(f), "column", f) for f in constraint.fields}
                 if fields == names:
                     return constraint.name
     return ""
