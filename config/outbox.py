@@ -19,6 +19,7 @@ handler at once.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.utils.module_loading import import_string
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from config.cache import RedisCache
 
@@ -34,6 +35,8 @@ from config.cache import RedisCache
 Handler = Callable[[Sequence[dict[str, Any]]], Sequence[bool]]
 
 GROUP = "workers"
+
+logger = logging.getLogger(__name__)
 
 
 class Outbox:
@@ -77,7 +80,19 @@ class Outbox:
         pipe = client.pipeline(transaction=False)
         pipe.xadd(stream, {"job": json.dumps(job)})
         pipe.set(kicked, 1, nx=True, px=int(self.kick_every * 1000))
-        _id, first_in_window = pipe.execute()
+        try:
+            _id, first_in_window = pipe.execute()
+        except RedisError:
+            # Redis is unreachable: do the job now rather than lose it (the caller's work is
+            # already committed, so this must not turn into an error answer either).
+            logger.warning("outbox %s: Redis unavailable; doing the job at once", self.name)
+            try:
+                done = list(self.handler([job])) == [True]
+            except Exception:  # noqa: BLE001 - reported below, never raised to the caller
+                done = False
+            if not done:
+                logger.error("outbox %s: a job could be neither queued nor done", self.name)
+            return
         if self.task is None:
             return
         task = import_string(self.task)

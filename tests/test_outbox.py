@@ -109,3 +109,36 @@ def test_the_draining_task_is_kicked_once_per_window_when_not_eager(outbox_named
         app.conf.task_always_eager = was
     assert kicks == [{"countdown": 30}]
     assert box.pending() == 10
+
+
+def test_with_redis_down_a_job_is_done_at_once_and_nothing_is_raised(outbox_named, monkeypatch):
+    from redis.client import Pipeline
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(self):  # type: ignore[no-untyped-def]
+        raise RedisConnectionError("connection refused")
+
+    monkeypatch.setattr(Pipeline, "execute", down)
+    handler = _Recorder()
+    box = outbox_named(handler)
+    box.add({"n": 1})
+    assert handler.seen == [{"n": 1}]
+
+
+def test_with_redis_and_the_handler_down_the_caller_still_gets_no_error(
+    outbox_named, monkeypatch, caplog
+):
+    from redis.client import Pipeline
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(self):  # type: ignore[no-untyped-def]
+        raise RedisConnectionError("connection refused")
+
+    def crash(jobs):  # type: ignore[no-untyped-def]
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(Pipeline, "execute", down)
+    box = outbox_named(crash)
+    box.add({"n": 1, "secret": "K0D"})
+    assert "neither queued nor done" in caplog.text
+    assert "K0D" not in caplog.text
