@@ -227,6 +227,15 @@ def referendum_protocol_approve(*, referendum: Referendum, acting_user: User) ->
         raise ValidationError(_("Protokół zatwierdza się po zamknięciu głosowania."), code="open")
     if referendum.protocol_approved_at:
         raise ValidationError(_("Protokół jest już zatwierdzony."), code="approved")
+    if not acting_user.get_full_name().strip():
+        # The published protocol names who approved it; never by e-mail address.
+        raise ValidationError(
+            _(
+                "Protokół zatwierdza się imieniem i nazwiskiem: uzupełnij je w swoim profilu, "
+                "a potem zatwierdź protokół."
+            ),
+            code="no_name",
+        )
     referendum.protocol_approved_by = acting_user
     referendum.protocol_approved_at = timezone.now()
     _history(referendum, acting_user)

@@ -322,3 +322,28 @@ def test_clerk_finds_the_page_from_the_index_the_results_page_and_the_admin(clie
     change = client.get(reverse("admin:referenda_referendum_change", args=[referendum.pk]))
     assert change.status_code == 200
     assert review in change.content.decode()
+
+
+def test_a_clerk_without_a_name_cannot_approve_and_is_told_why(client):
+    # given a clerk whose account has an e-mail address but no name
+    referendum = _closed()
+    clerk = bf.clerk(APPROVE)
+    type(clerk).objects.filter(pk=clerk.pk).update(first_name="", last_name="")
+    before = _state(referendum)
+    client.force_login(clerk)
+    # when they approve the protocol
+    response = client.post(_url(referendum), {"confirm": "on"}, follow=True)
+    # then the published protocol could not name them: refused with the reason, nothing changes
+    assert response.status_code == 200
+    assert "uzupełnij je w swoim profilu" in response.content.decode()
+    assert _state(referendum) == before
+
+
+def test_the_public_protocol_names_the_approving_clerk_never_their_e_mail(client):
+    referendum = _closed()
+    clerk = bf.clerk(APPROVE)
+    actions.referendum_protocol_approve(referendum=referendum, acting_user=clerk)
+    response = client.get(reverse("referenda:protocol", args=[referendum.public_id]))
+    text = _pdf_text(response.content)
+    assert clerk.last_name in text
+    assert clerk.email not in text
