@@ -35,7 +35,7 @@ redis.call('EXPIRE', key, math.ceil(duration))
 return {1, ''}
 """
 
-_scripts: dict[int, Any] = {}
+_script: Any = None  # the registered script (its SHA); each call names the client to run on
 
 
 class _RedisWindow(throttling.SimpleRateThrottle):
@@ -53,13 +53,13 @@ class _RedisWindow(throttling.SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        global _script
         client = backend.redis_client(write=True)
-        script = _scripts.get(id(client))
-        if script is None:
-            script = _scripts[id(client)] = client.register_script(_SLIDING_WINDOW)
+        if _script is None:
+            _script = client.register_script(_SLIDING_WINDOW)
         self.now = self.timer()
         key = backend.make_and_validate_key(f"{self.key}:window")
-        allowed, oldest = script(
+        allowed, oldest = _script(
             keys=[key],
             args=[repr(self.now), self.duration, self.num_requests, secrets.token_hex(8)],
             client=client,

@@ -697,15 +697,7 @@ def table_import_run(*, table_import_id: int) -> TableImport:
             return TableImport.objects.get(pk=table_import.pk)
         _stage_drop(raw)
         progress.update(bytes_done=int(table_import.bytes_total * 0.8))
-        with transaction.atomic():
-            _index(table, fields)
-        version = _publish(
-            resource=table_import.resource,
-            version_id=version_id,
-            schema={"fields": fields},
-            row_count=rows_done,
-            acting_user=table_import.created_by,
-        )
+        version = _index_and_publish(table_import, version_id, table, fields, rows_done)
     except BaseException:
         _stage_drop(table)
         _stage_drop(raw)
@@ -713,6 +705,31 @@ def table_import_run(*, table_import_id: int) -> TableImport:
         raise
     finally:
         progress.close()
+    return _succeeded(table_import, version, rows_done, started)
+
+
+def _index_and_publish(
+    table_import: TableImport,
+    version_id: int,
+    table: str,
+    fields: list[dict[str, Any]],
+    rows_done: int,
+) -> ResourceVersion:
+    """The loaded table's indexes, then the table published as the resource's new version."""
+    with transaction.atomic():
+        _index(table, fields)
+    return _publish(
+        resource=table_import.resource,
+        version_id=version_id,
+        schema={"fields": fields},
+        row_count=rows_done,
+        acting_user=table_import.created_by,
+    )
+
+
+def _succeeded(
+    table_import: TableImport, version: ResourceVersion, rows_done: int, started: float
+) -> TableImport:
     elapsed = max(time.monotonic() - started, 1e-6)
     _finish(
         table_import,
@@ -738,29 +755,12 @@ def _table_import_run_python(
             _stage_drop(table)
             _finish(table_import, ImportStatus.FAILED, errors=errors[: tabular.MAX_ERRORS])
             return TableImport.objects.get(pk=table_import.pk)
-        with transaction.atomic():
-            _index(table, fields)
-        version = _publish(
-            resource=table_import.resource,
-            version_id=version_id,
-            schema={"fields": fields},
-            row_count=rows_done,
-            acting_user=table_import.created_by,
-        )
+        version = _index_and_publish(table_import, version_id, table, fields, rows_done)
     except BaseException:
         _stage_drop(table)
         TableImport.objects.filter(pk=table_import.pk).update(status=ImportStatus.FAILED)
         raise
-    elapsed = max(time.monotonic() - started, 1e-6)
-    _finish(
-        table_import,
-        ImportStatus.SUCCEEDED,
-        version=version,
-        rows_done=rows_done,
-        bytes_done=table_import.bytes_total,
-        rows_per_second=rows_done / elapsed,
-    )
-    return TableImport.objects.get(pk=table_import.pk)
+    return _succeeded(table_import, version, rows_done, started)
 
 
 BIGINT = 2**63
