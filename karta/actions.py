@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -128,11 +128,23 @@ def status_application_submit(
     return application
 
 
-def _decide(application: StatusApplication) -> StatusApplication:
-    locked = StatusApplication.objects.select_for_update().get(pk=application.pk)
-    if locked.status != ApplicationStatus.PENDING:
+_Reviewed = TypeVar("_Reviewed", StatusApplication, LargeFamilyEntitlement)
+
+
+def _decide(pending: _Reviewed) -> _Reviewed:
+    """The application or entitlement locked for a decision; refused unless still pending."""
+    locked = type(pending).objects.select_for_update().get(pk=pending.pk)
+    if locked.status != "pending":  # ApplicationStatus.PENDING == EntitlementStatus.PENDING
         raise ValidationError(_("O tym wniosku już zdecydowano."), code="already_decided")
     return locked
+
+
+def _required_reason(reason: str | None, missing: str) -> str:
+    """The clerk's reason, stripped; ``missing`` (a translated message) when it is empty."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(missing, code="reason_required")
+    return reason
 
 
 @transaction.atomic
@@ -163,9 +175,7 @@ def status_application_reject(
 ) -> StatusApplication:
     from karta import tasks
 
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Podaj powód odrzucenia."), code="reason_required")
+    reason = _required_reason(reason, _("Podaj powód odrzucenia."))
     locked = _decide(application)
     locked.status = ApplicationStatus.REJECTED
     locked.decided_at = timezone.now()
@@ -333,13 +343,6 @@ def large_family_verify_in_person(
     return entitlement
 
 
-def _decide_entitlement(entitlement: LargeFamilyEntitlement) -> LargeFamilyEntitlement:
-    locked = LargeFamilyEntitlement.objects.select_for_update().get(pk=entitlement.pk)
-    if locked.status != EntitlementStatus.PENDING:
-        raise ValidationError(_("O tym wniosku już zdecydowano."), code="already_decided")
-    return locked
-
-
 @transaction.atomic
 def large_family_approve(
     *,
@@ -352,7 +355,7 @@ def large_family_approve(
     from karta import tasks
 
     valid_until = _check_grant(valid_until, children_count)
-    locked = _decide_entitlement(entitlement)
+    locked = _decide(entitlement)
     locked.status = EntitlementStatus.APPROVED
     locked.decided_at = timezone.now()
     locked.decided_by = acting_user
@@ -370,10 +373,8 @@ def large_family_reject(
 ) -> LargeFamilyEntitlement:
     from karta import tasks
 
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Podaj powód odrzucenia."), code="reason_required")
-    locked = _decide_entitlement(entitlement)
+    reason = _required_reason(reason, _("Podaj powód odrzucenia."))
+    locked = _decide(entitlement)
     locked.status = EntitlementStatus.REJECTED
     locked.decided_at = timezone.now()
     locked.decided_by = acting_user
@@ -390,9 +391,7 @@ def large_family_revoke(
 ) -> LargeFamilyEntitlement:
     """Withdraw an approved entitlement (e.g. the KDR was cancelled) and revoke the
     person's live cards in the large-family group: they must not keep its discounts."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Podaj powód cofnięcia."), code="reason_required")
+    reason = _required_reason(reason, _("Podaj powód cofnięcia."))
     locked = LargeFamilyEntitlement.objects.select_for_update().get(pk=entitlement.pk)
     if locked.status != EntitlementStatus.APPROVED:
         raise ValidationError(
@@ -529,9 +528,7 @@ def card_revoke(*, card: Card, acting_user: User, reason: str) -> Card:
 @transaction.atomic
 def card_suspend(*, card: Card, acting_user: User, reason: str) -> Card:
     """Stop a card for now (a partner's check and new QR codes refuse it); reversible."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Podaj powód zawieszenia."), code="reason_required")
+    reason = _required_reason(reason, _("Podaj powód zawieszenia."))
     locked = Card.objects.select_for_update().get(pk=card.pk)
     if locked.revoked_at is not None:
         raise ValidationError(_("Karta jest już unieważniona."), code="card_revoked")

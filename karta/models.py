@@ -36,7 +36,25 @@ class StatusApplicationQuerySet(models.QuerySet["StatusApplication"]):
         return self.filter(status=ApplicationStatus.PENDING)
 
 
-class StatusApplication(models.Model):
+class PrivateDocument(models.Model):
+    """A document a resident uploaded for review: kept in private storage under an opaque random
+    name, never in a URL; ``file_deleted_at`` is set when it is purged after the decision."""
+
+    file_name = models.CharField(max_length=100, blank=True, editable=False)
+    content_type = models.CharField(max_length=50, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False)
+    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    file_deleted_at = models.DateTimeField(_("plik usunięto"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_name) and self.file_deleted_at is None
+
+
+class StatusApplication(PrivateDocument):
     """A resident's proof of paying PIT in Kraków and the clerk's decision on it.
 
     The file lives in private storage under an opaque random name; ``public_id`` is the only
@@ -53,11 +71,6 @@ class StatusApplication(models.Model):
     document_kind = models.CharField(
         _("rodzaj dokumentu"), max_length=20, choices=DocumentKind.choices
     )
-    file_name = models.CharField(max_length=100, blank=True, editable=False)
-    content_type = models.CharField(max_length=50, blank=True, editable=False)
-    file_size = models.PositiveIntegerField(default=0, editable=False)
-    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    file_deleted_at = models.DateTimeField(_("plik usunięto"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -110,10 +123,6 @@ class StatusApplication(models.Model):
     def __str__(self) -> str:
         return f"{self.get_document_kind_display()} — {self.submitted_at:%Y-%m-%d}"
 
-    @property
-    def has_file(self) -> bool:
-        return bool(self.file_name) and self.file_deleted_at is None
-
 
 # --------------------------------------------------------------------------------------------
 # Large-family entitlement (Karta Dużej Rodziny): unlocks the "large family" holder group
@@ -137,7 +146,7 @@ class EntitlementStatus(models.TextChoices):
 LARGE_FAMILY_MIN_CHILDREN = 3
 
 
-class LargeFamilyEntitlement(models.Model):
+class LargeFamilyEntitlement(PrivateDocument):
     """A resident's proof of belonging to a large family: a scan of the Karta Dużej Rodziny
     (or the municipal decision) uploaded for review, or a clerk's check of the original at
     the office. An approved, unexpired entitlement lets cards be issued in the
@@ -154,11 +163,6 @@ class LargeFamilyEntitlement(models.Model):
     method = models.CharField(
         _("sposób weryfikacji"), max_length=10, choices=EntitlementMethod.choices
     )
-    file_name = models.CharField(max_length=100, blank=True, editable=False)
-    content_type = models.CharField(max_length=50, blank=True, editable=False)
-    file_size = models.PositiveIntegerField(default=0, editable=False)
-    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    file_deleted_at = models.DateTimeField(_("plik usunięto"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -221,10 +225,6 @@ class LargeFamilyEntitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} — {self.submitted_at:%Y-%m-%d}"
-
-    @property
-    def has_file(self) -> bool:
-        return bool(self.file_name) and self.file_deleted_at is None
 
 
 # --------------------------------------------------------------------------------------------
