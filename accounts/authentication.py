@@ -10,29 +10,49 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import ApiToken, User
+from config.postgresql.base import prepared_cursor
 
 #: A busy client must not turn every read into a write: the token is touched at most this often.
 TOUCH_EVERY = timedelta(seconds=60)
 
 # Every API request pays for this, so on PostgreSQL it is one round trip: find the active token
 # and its user, and touch ``last_used_at`` when it is older than TOUCH_EVERY. The UPDATE runs
-# in the same statement; its result is not needed.
+# in the same statement; its result is not needed. ``last_used_at`` is a hint shown on the
+# profile page, not a record: a touch commits without waiting for its WAL flush
+# (``synchronous_commit`` is read when the transaction commits, and ``set_config(…, true)``
+# sets it for this statement's transaction only), so the first request of a token does not wait
+# for a disk flush. A crash may forget the last second of touches; nothing else is affected.
+# Inside an outer transaction (never the case for DRF, which authenticates before the view) the
+# setting would outlive the statement, so there the touch commits with the transaction as usual.
 _TOKEN_SQL = """
 WITH token AS (
-    SELECT id AS token_id, user_id AS token_user_id, name AS token_name, hint AS token_hint,
-           created_at AS token_created_at, last_used_at AS token_last_used_at,
-           expires_at AS token_expires_at
+    SELECT id, user_id, name, hint, created_at, last_used_at, expires_at
     FROM accounts_apitoken
     WHERE key_hash = %(key_hash)s AND revoked_at IS NULL
       AND (expires_at IS NULL OR expires_at > %(now)s)
 ), touched AS (
     UPDATE accounts_apitoken SET last_used_at = %(now)s
     FROM token
-    WHERE accounts_apitoken.id = token.token_id
-      AND (token.token_last_used_at IS NULL OR token.token_last_used_at <= %(stale)s)
+    WHERE accounts_apitoken.id = token.id
+      AND (token.last_used_at IS NULL OR token.last_used_at <= %(stale)s)
+      %(async_touch)s
 )
-SELECT u.*, token.* FROM token JOIN accounts_user u ON u.id = token.token_user_id
+SELECT %(user_columns)s, token.id, token.name, token.hint, token.created_at,
+       token.last_used_at, token.expires_at
+FROM token JOIN accounts_user u ON u.id = token.user_id
 """  # noqa: S105 - SQL text, not a secret (the token is a bound parameter)
+# The user's columns by name, in the model's field order, so the row becomes a User through
+# ``Model.from_db`` as the ORM does (none of these fields converts its database value).
+_USER_FIELDS = User._meta.concrete_fields
+_TOKEN_FIELDS = ApiToken._meta.concrete_fields
+_USER_ATTNAMES = [field.attname for field in _USER_FIELDS]
+_TOKEN_SQL = _TOKEN_SQL.replace(
+    "%(user_columns)s", ", ".join(f'u."{field.column}"' for field in _USER_FIELDS)
+)
+_TOKEN_SQL_ALONE = _TOKEN_SQL.replace(
+    "%(async_touch)s", "AND set_config('synchronous_commit', 'off', true) = 'off'"
+)
+_TOKEN_SQL_OUTER = _TOKEN_SQL.replace("%(async_touch)s", "")
 
 
 def token_lookup(raw: str, now: datetime) -> tuple[User, ApiToken] | None:
@@ -45,23 +65,35 @@ def token_lookup(raw: str, now: datetime) -> tuple[User, ApiToken] | None:
         if token.last_used_at is None or token.last_used_at <= now - TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
-    params = {"key_hash": key_hash, "now": now, "stale": now - TOUCH_EVERY}
-    user = next(iter(User.objects.raw(_TOKEN_SQL, params)), None)
-    if user is None:
+    params: dict[str, str | datetime] = {
+        "key_hash": key_hash,
+        "now": now,
+        "stale": now - TOUCH_EVERY,
+    }
+    sql = _TOKEN_SQL_OUTER if connection.in_atomic_block else _TOKEN_SQL_ALONE
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    extra = user.__dict__
-    token = ApiToken(
-        id=extra.pop("token_id"),
-        user=user,
-        name=extra.pop("token_name"),
-        key_hash=key_hash,
-        hint=extra.pop("token_hint"),
-        created_at=extra.pop("token_created_at"),
-        last_used_at=extra.pop("token_last_used_at"),
-        expires_at=extra.pop("token_expires_at"),
-        revoked_at=None,
+    split = len(_USER_FIELDS)
+    user = User.from_db(connection.alias, _USER_ATTNAMES, row[:split])
+    token_id, name, hint, created_at, last_used_at, expires_at = row[split:]
+    values = {
+        "id": token_id,
+        "user_id": user.pk,
+        "name": name,
+        "key_hash": key_hash,
+        "hint": hint,
+        "created_at": created_at,
+        "last_used_at": last_used_at,
+        "expires_at": expires_at,
+        "revoked_at": None,
+    }
+    token = ApiToken.from_db(
+        connection.alias, list(values), [values[field.attname] for field in _TOKEN_FIELDS]
     )
-    extra.pop("token_user_id")
+    token.user = user
     return user, token
 
 

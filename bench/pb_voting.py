@@ -261,6 +261,32 @@ def _cast_wrk(
     return counted, max(requests - counted, 0), elapsed
 
 
+def _cpu_seconds_by_role() -> dict[str, float]:
+    """CPU time (user + system) used so far by gunicorn, PostgreSQL, Redis and the rest."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    roles = dict.fromkeys(("gunicorn", "postgres", "redis", "wrk", "other"), 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / ticks
+        if int(pid) == os.getpid():  # this script's finished children: wrk, in the window
+            roles["wrk"] += (int(fields[13]) + int(fields[14])) / ticks
+        elif b"gunicorn" in cmdline:
+            roles["gunicorn"] += used
+        elif comm == "postgres":
+            roles["postgres"] += used
+        elif comm.startswith("redis"):
+            roles["redis"] += used
+        else:
+            roles["other"] += used
+    return roles
+
+
 def _raw_inserts(
     database_url: str, edition_pk: int, pool_pk: int, project_pks: list[int]
 ) -> tuple[int, float]:
@@ -371,7 +397,11 @@ def main() -> None:
         workers=WORKERS, threads=THREADS, worker_class="sync" if THREADS == 1 else "gthread"
     ) as (base, env):
         data = _setup(env)
+        # The setup's writes (migrations, static files, voters) reach the disk now, not inside
+        # the measuring window.
+        os.sync()
         client = "wrk" if shutil.which("wrk") and "--aiohttp" not in sys.argv else "aiohttp"
+        cpu_before = _cpu_seconds_by_role()
         if client == "wrk":
             ok, errors, elapsed = _cast_wrk(
                 base,
@@ -390,9 +420,17 @@ def main() -> None:
             f"{VOTERS} distinct voters (API tokens), {CONCURRENCY} concurrent connections "
             f"({client}), 3 projects per ballot"
         )
+        cpu_after = _cpu_seconds_by_role()
         print(
             f"HTTP  POST /api/v1/pb-pools/<id>/ballot/: {ok} ballots counted, {errors} errors, "
             f"{elapsed:.2f} s → {ok / elapsed:.0f} ballots/s"
+        )
+        # Where the two cores went ("other" includes kernel threads such as disk writeback).
+        used = {role: cpu_after[role] - cpu_before[role] for role in cpu_after}
+        print(
+            "CPU   per ballot: "
+            + ", ".join(f"{role} {1000 * t / max(ok, 1):.2f} ms" for role, t in used.items())
+            + f"; cores busy {sum(used.values()) / elapsed:.2f} of {os.cpu_count()}"
         )
         n, raw_elapsed = _raw_inserts(
             env["DATABASE_URL"],

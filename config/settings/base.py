@@ -5,6 +5,7 @@ all; ``production`` requires its secrets and fails at start-up without them.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -59,7 +60,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.csp.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -86,7 +87,26 @@ TEMPLATES = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- database -------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+
+def on_portal_backend(database: dict[str, Any]) -> dict[str, Any]:
+    """PostgreSQL through config.postgresql: Django's backend with a health check that needs no
+    round trip and prepared statements for the vote path. ``DATABASE_PREPARE_THRESHOLD=``
+    (empty) turns prepared statements off, e.g. behind a pooler in transaction mode."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "config.postgresql"
+        threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="2")
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = (
+            int(threshold) if threshold else None
+        )
+    return database
+
+
+DATABASES = {
+    "default": on_portal_backend(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    )
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

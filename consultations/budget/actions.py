@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.permissions import is_assistant
 from accounts.validators import InvalidPesel, parse_pesel
 from accounts.verification import has_level
+from config.postgresql.base import prepared_cursor
 from consultations import secrecy
 from consultations.budget.identity import voter_hash
 from consultations.budget.models import (
@@ -189,10 +190,10 @@ def _insert_ballot_rows(
     ]
     if connection.in_atomic_block:
         # Inside a caller's transaction: a savepoint, so a refused ballot leaves it usable.
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), prepared_cursor() as cursor:
             cursor.execute(_INSERT_BALLOT_SQL, params)
     else:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_INSERT_BALLOT_SQL, params)
     return _Written(receipt_code, check_code)
 

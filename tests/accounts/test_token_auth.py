@@ -94,3 +94,57 @@ def test_the_token_is_the_request_auth_with_its_fields():
     assert (got.pk, got.user_id, got.name, got.hint) == (token.pk, user.pk, "t", token.hint)
     assert got.expires_at == token.expires_at
     assert token_lookup(raw + "x", timezone.now()) is None
+
+
+def test_the_user_is_loaded_with_every_field_as_the_orm_loads_it():
+    from accounts.authentication import token_lookup
+    from accounts.models import User
+
+    user = UserFactory(first_name="Zofia", phone="+48 600 100 200")
+    _token_obj, raw = _token(user)
+    found = token_lookup(raw, timezone.now())
+    assert found is not None
+    loaded, token = found
+    expected = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+    assert loaded._state.adding is False
+    assert loaded._state.db == "default"
+    assert token._state.adding is False
+    assert token.user is loaded
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_touch_on_its_own_does_not_wait_for_the_wal_flush_but_a_surrounding_transaction_does():
+    """The touch sets synchronous_commit off for its own transaction only, never for a caller's
+    (a vote's commit must stay durable)."""
+    from django.db import transaction
+
+    from accounts.authentication import token_lookup
+
+    _token_obj, raw = _token(UserFactory())
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = on")  # the test server runs with it off
+    try:
+        with transaction.atomic():
+            assert token_lookup(raw, timezone.now()) is not None
+            assert _synchronous_commit() == "on"
+        _other, raw = _token(UserFactory())
+        # The statement's own transaction, opened by hand so the setting can be read inside it.
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN")
+            try:
+                assert token_lookup(raw, timezone.now()) is not None
+                assert _synchronous_commit() == "off"
+            finally:
+                cursor.execute("ROLLBACK")
+        assert _synchronous_commit() == "on"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")

@@ -350,3 +350,13 @@ def test_periodic_task_reseals_a_referendum_closed_before_resealing_existed():
     # an open referendum is never resealed
     still_open = rf.referendum(question="Czy posadzić drzewa?")
     assert not referenda.referendum_ballots_reseal(referendum=still_open)
+
+
+def test_check_codes_use_the_whole_alphabet_in_every_position():
+    from consultations.budget.models import _CODE_ALPHABET, new_code
+
+    codes = [new_code() for _ in range(3000)]
+    assert all(len(code) == 10 and set(code) <= set(_CODE_ALPHABET) for code in codes)
+    for position in range(10):
+        assert {code[position] for code in codes} == set(_CODE_ALPHABET)
+    assert len(set(codes)) == len(codes)
