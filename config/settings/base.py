@@ -95,10 +95,11 @@ def on_portal_backend(database: dict[str, Any]) -> dict[str, Any]:
     (empty) turns prepared statements off, e.g. behind a pooler in transaction mode."""
     if database["ENGINE"] == "django.db.backends.postgresql":
         database["ENGINE"] = "config.postgresql"
-        threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="2")
-        database.setdefault("OPTIONS", {})["prepare_threshold"] = (
-            int(threshold) if threshold else None
-        )
+        threshold = env.str("DATABASE_PREPARE_THRESHOLD", default=None)
+        if threshold is not None:  # unset: the backend's PREPARE_THRESHOLD
+            database.setdefault("OPTIONS", {})["prepare_threshold"] = (
+                int(threshold) if threshold else None
+            )
     return database
 
 
