@@ -25,44 +25,50 @@ def _clerk() -> User:
     return User.objects.get(pk=clerk.pk)
 
 
-def seed(*, log: Callable[[str], object]) -> None:
+def _referendum(
+    *, question: str, district: int, opens_in: int, closes_in: int, clerk: User
+) -> Referendum:
+    """The demo referendum, created once and taken through opening and, if its dates are past,
+    closing: the same actions and checks a clerk goes through."""
     now = timezone.now()
+    referendum, _created = Referendum.objects.get_or_create(
+        question=question,
+        defaults={
+            "district": District.objects.get(number=district),
+            "opens_at": now + timedelta(days=opens_in),
+            "closes_at": now + timedelta(days=closes_in),
+        },
+    )
+    if referendum.status == ReferendumStatus.DRAFT:
+        referendum = actions.referendum_open(referendum=referendum, acting_user=clerk)
+    if referendum.status == ReferendumStatus.OPEN and referendum.closes_at <= now:
+        referendum = actions.referendum_close(referendum=referendum, acting_user=clerk)
+    return referendum
+
+
+def seed(*, log: Callable[[str], object]) -> None:
     clerk = _clerk()
-    district = District.objects.get(number=1)
-    open_one, _c = Referendum.objects.get_or_create(
+    _referendum(
         question="Czy zamienić parking przy ul. Szerokiej na skwer? [DEMO]",
-        defaults={
-            "district": district,
-            "opens_at": now - timedelta(days=1),
-            "closes_at": now + timedelta(days=13),
-        },
+        district=1,
+        opens_in=-1,
+        closes_in=13,
+        clerk=clerk,
     )
-    if open_one.status == ReferendumStatus.DRAFT:
-        actions.referendum_open(referendum=open_one, acting_user=clerk)
-    closed, _c = Referendum.objects.get_or_create(
+    closed = _referendum(
         question="Czy wydłużyć godziny otwarcia domu kultury? [DEMO]",
-        defaults={
-            "district": District.objects.get(number=2),
-            "opens_at": now - timedelta(days=40),
-            "closes_at": now - timedelta(days=30),
-        },
+        district=2,
+        opens_in=-40,
+        closes_in=-30,
+        clerk=clerk,
     )
-    if closed.status == ReferendumStatus.DRAFT:
-        closed = actions.referendum_open(referendum=closed, acting_user=clerk)
-    if closed.status == ReferendumStatus.OPEN:
-        closed = actions.referendum_close(referendum=closed, acting_user=clerk)
     if closed.protocol_approved_at is None:
         actions.referendum_protocol_approve(referendum=closed, acting_user=clerk)
-    awaiting, _c = Referendum.objects.get_or_create(
+    _referendum(
         question="Czy utworzyć strefę ograniczonego ruchu przy rynku dzielnicy? [DEMO]",
-        defaults={
-            "district": District.objects.get(number=3),
-            "opens_at": now - timedelta(days=10),
-            "closes_at": now - timedelta(days=2),
-        },
+        district=3,
+        opens_in=-10,
+        closes_in=-2,
+        clerk=clerk,
     )
-    if awaiting.status == ReferendumStatus.DRAFT:
-        awaiting = actions.referendum_open(referendum=awaiting, acting_user=clerk)
-    if awaiting.status == ReferendumStatus.OPEN:
-        actions.referendum_close(referendum=awaiting, acting_user=clerk)
     log("  referenda: one open, one closed with an approved protocol, one awaiting approval [DEMO]")
