@@ -105,16 +105,10 @@ def django_on_postgres(
 
 
 @contextmanager
-def running_stack(
-    *, workers: int = 4, threads: int = 1, worker_class: str = "sync"
-) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (base_url, env) of a migrated, seeded portal served by gunicorn.
-
-    ``sync`` workers close the connection after each response; ``gthread`` keeps it alive.
-    """
+def running_services() -> Iterator[dict[str, str]]:
+    """Yield the environment of a migrated, seeded portal on durable PostgreSQL and Redis."""
     postgres = PostgresServer(extra=DURABLE).start()
     redis = RedisServer().start()
-    gunicorn = None
     try:
         create_database(postgres)
         env = production_env(postgres.url(), redis.url())
@@ -122,36 +116,60 @@ def running_stack(
         manage(env, "collectstatic", "--noinput")
         manage(env, "compilemessages", "--ignore", ".venv/*")
         manage(env, "seed_demo")
-        port = free_port()
-        gunicorn = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--worker-class",
-                worker_class,
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
-        _wait_for(base + "/healthz")
-        yield base, env
+        yield env
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
         redis.stop()
         postgres.stop()
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str], *, workers: int = 4, threads: int = 1, worker_class: str = "sync"
+) -> Iterator[str]:
+    """Serve the portal in ``env`` with gunicorn on loopback; yield its base URL.
+
+    ``sync`` workers close the connection after each response; ``gthread`` keeps it alive.
+    """
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            worker_class,
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(base + "/healthz")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@contextmanager
+def running_stack(
+    *, workers: int = 4, threads: int = 1, worker_class: str = "sync"
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield (base_url, env) of a migrated, seeded portal served by gunicorn."""
+    with (
+        running_services() as env,
+        gunicorn(env, workers=workers, threads=threads, worker_class=worker_class) as base,
+    ):
+        yield base, env
 
 
 def _wait_for(url: str) -> None:

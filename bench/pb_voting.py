@@ -1,10 +1,12 @@
 """Ballots/s cast through the real HTTP endpoint, beside the raw rate of the same inserts.
 
-gunicorn (sync workers) + durable PostgreSQL + Redis on loopback (bench/_stack.py). VOTERS
-distinct verified residents with personal API tokens are created beforehand; wrk (or, with
-``--aiohttp`` or without wrk, an asyncio client) keeps CONCURRENCY connections busy against
-``POST /api/v1/pb-pools/<id>/ballot/``, each request a different voter's first ballot, for a
-fixed window; the ballots counted are read from the register. Then the same rows (register
+gunicorn (sync workers) + durable PostgreSQL + Redis on loopback (bench/_stack.py), set up
+once. Distinct verified residents with personal API tokens are created beforehand. For each
+worker count in PB_BENCH_WORKERS a gunicorn is started and wrk (or, with ``--aiohttp`` or
+without wrk, an asyncio client) keeps CONCURRENCY connections busy against
+``POST /api/v1/pb-pools/<id>/ballot/``, each request a different voter's first ballot: WARMUP
+seconds unmeasured, then a fixed window; the ballots counted are read from the register. The
+first worker count is measured once more right after a CHECKPOINT. Then the same rows (register
 entry + ballot + 3 choices, one transaction per ballot) are inserted straight into PostgreSQL
 with psycopg, so the cost of the web stack can be read off. Run: `python bench/pb_voting.py`
 (or `make bench`); `--profile` for the queries and a cProfile of one vote request in-process.
@@ -28,7 +30,7 @@ from pathlib import Path
 import _stack
 import aiohttp
 import psycopg
-from _stack import ROOT, running_stack
+from _stack import ROOT, gunicorn, running_services
 
 _manage = _stack.manage
 
@@ -63,14 +65,22 @@ def _wait_patiently(url: str) -> None:
 _stack._wait_for = _wait_patiently
 
 
-VOTERS = int(os.environ.get("PB_BENCH_VOTERS", "8000"))
+# Voters per measuring window; each window (one per worker count) has its own.
+VOTERS = int(os.environ.get("PB_BENCH_VOTERS", "10000"))
 # wrk: the measuring window (s); VOTERS must outlast it (the script says when they did not).
 DURATION = int(os.environ.get("PB_BENCH_SECONDS", "10"))
+# Before each window, wrk votes for WARMUP seconds with voters of its own, unmeasured: the
+# workers connect and prepare their statements, and PostgreSQL is past the burst of full-page
+# images in the WAL that follows the checkpoint after the setup.
+WARMUP = int(os.environ.get("PB_BENCH_WARMUP_SECONDS", "3"))
+WARMUP_VOTERS = int(os.environ.get("PB_BENCH_WARMUP_VOTERS", "3000"))
 CONCURRENCY = int(os.environ.get("PB_BENCH_CONCURRENCY", "32"))
-# Sync workers, as in docker-compose.yml: measured here, 3 sync workers served 357 ballots/s
-# where 4 gthread workers × 2 threads served 241 (the thread pool's own overhead costs more
-# CPU than re-opening the TCP connection).
-WORKERS = int(os.environ.get("PB_BENCH_WORKERS", "3"))
+# gunicorn sync workers, one window per count. On a long-lived stack (a new gunicorn per window)
+# 2 workers served more ballots than 3 in each of 3 paired runs: fewer processes share the two
+# cores with PostgreSQL, Redis and wrk. Within this script the windows soon after the setup are
+# slower (README), so compare worker counts over several runs. 4 gthread workers × 2 threads
+# served fewer than either (the thread pool costs more CPU than re-opening the TCP connection).
+WORKERS = [int(w) for w in os.environ.get("PB_BENCH_WORKERS", "2,3").split(",")]
 THREADS = int(os.environ.get("PB_BENCH_THREADS", "1"))
 HEADERS = {"X-Forwarded-Proto": "https"}
 
@@ -125,7 +135,13 @@ print(json.dumps({"pool": str(pool.public_id), "pool_pk": pool.pk,
 
 def _setup(env: dict[str, str]) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SETUP.replace("sys.argv[1]", str(VOTERS))],
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            SETUP.replace("sys.argv[1]", str((WARMUP_VOTERS + VOTERS) * len(WORKERS) + VOTERS)),
+        ],
         cwd=ROOT,
         env=env,
         check=True,
@@ -211,10 +227,25 @@ end
 """
 
 
+def _registered(database_url: str, edition: int) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM budget_voterregister WHERE edition_id = %s", (edition,)
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _cast_wrk(
-    base: str, pool: str, projects: list[str], tokens: list[str], database_url: str, edition: int
+    base: str,
+    pool: str,
+    projects: list[str],
+    tokens: list[str],
+    database_url: str,
+    edition: int,
+    seconds: int = DURATION,
 ) -> tuple[int, int, float]:
     """Ballots counted (read from the register, not from wrk), other responses, seconds."""
+    before = _registered(database_url, edition)
     wrk = shutil.which("wrk")
     assert wrk is not None  # noqa: S101
     threads = 2
@@ -228,7 +259,7 @@ def _cast_wrk(
             wrk,
             f"-t{threads}",
             f"-c{CONCURRENCY}",
-            f"-d{DURATION}s",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
@@ -247,14 +278,10 @@ def _cast_wrk(
         raise RuntimeError(f"unexpected wrk output:\n{out.stdout}")
     requests = int(match.group(1))
     elapsed = float(match.group(2)) * {"ms": 0.001, "s": 1, "m": 60}[match.group(3)]
-    with psycopg.connect(database_url) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM budget_voterregister WHERE edition_id = %s", (edition,)
-        ).fetchone()
-    counted = int(row[0]) if row else 0
+    counted = _registered(database_url, edition) - before
     if counted >= len(tokens) - CONCURRENCY:
         print(
-            f"warning: the {len(tokens)} voters ran out before the {DURATION} s window ended: "
+            f"warning: the {len(tokens)} voters ran out before the {seconds} s window ended: "
             "the rate below is too low; raise PB_BENCH_VOTERS"
         )
     # Ballots still in flight when the window closed are in the register but not in wrk's count.
@@ -389,60 +416,131 @@ def profile(n: int = 400) -> None:
         redis.stop()
 
 
+def _window(
+    base: str,
+    data: dict[str, object],
+    tokens: list[str],
+    database_url: str,
+    *,
+    warm_up: bool = True,
+) -> float:
+    """One measuring window against the server at ``base``: ballots/s and CPU by process."""
+    client = "wrk" if shutil.which("wrk") and "--aiohttp" not in sys.argv else "aiohttp"
+    if warm_up and client == "wrk" and WARMUP:
+        _cast_wrk(
+            base,
+            str(data["pool"]),
+            list(data["projects"]),  # type: ignore[call-overload]
+            tokens[:WARMUP_VOTERS],
+            database_url,
+            int(data["edition_pk"]),  # type: ignore[call-overload]
+            seconds=WARMUP,
+        )
+        tokens = tokens[WARMUP_VOTERS:]
+    cpu_before = _cpu_seconds_by_role()
+    wal_before = _wal_and_buffers(database_url)
+    if client == "wrk":
+        ok, errors, elapsed = _cast_wrk(
+            base,
+            str(data["pool"]),
+            list(data["projects"]),  # type: ignore[call-overload]
+            tokens,
+            database_url,
+            int(data["edition_pk"]),  # type: ignore[call-overload]
+        )
+    else:
+        ok, errors, elapsed = asyncio.run(
+            _cast(base, str(data["pool"]), list(data["projects"]), tokens)  # type: ignore[call-overload]
+        )
+    cpu_after = _cpu_seconds_by_role()
+    wal_after = _wal_and_buffers(database_url)
+    print(
+        f"  HTTP  POST /api/v1/pb-pools/<id>/ballot/ ({client}): {ok} ballots counted, "
+        f"{errors} errors, {elapsed:.2f} s → {ok / elapsed:.0f} ballots/s"
+    )
+    # Where the two cores went ("other" includes kernel threads such as disk writeback).
+    used = {role: cpu_after[role] - cpu_before[role] for role in cpu_after}
+    print(
+        "  CPU   per ballot: "
+        + ", ".join(f"{role} {1000 * t / max(ok, 1):.2f} ms" for role, t in used.items())
+        + f"; cores busy {sum(used.values()) / elapsed:.2f} of {os.cpu_count()}"
+    )
+    wal = {key: wal_after[key] - wal_before[key] for key in wal_after}
+    per = max(ok, 1)
+    print(
+        f"  PostgreSQL per ballot: WAL {wal['wal_bytes'] / per / 1024:.1f} KiB, "
+        f"{wal['wal_fpi'] / per:.2f} full-page images, {wal['wal_write'] / per:.2f} WAL writes, "
+        f"{wal['buffers_backend'] / per:.2f} buffers written by backends, "
+        f"{wal['blks_read'] / per:.2f} blocks read"
+    )
+    return ok / elapsed
+
+
+def _wal_and_buffers(database_url: str) -> dict[str, int]:
+    """PostgreSQL's cumulative WAL and buffer counters (to explain a window's database cost)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT w.wal_bytes::bigint, w.wal_fpi, w.wal_write, b.buffers_backend, "
+            "(SELECT sum(blks_read)::bigint FROM pg_stat_database) "
+            "FROM pg_stat_wal w, pg_stat_bgwriter b"
+        ).fetchone()
+    assert row is not None  # noqa: S101
+    keys = ("wal_bytes", "wal_fpi", "wal_write", "buffers_backend", "blks_read")
+    return dict(zip(keys, (int(value or 0) for value in row), strict=True))
+
+
 def main() -> None:
     if "--profile" in sys.argv:
         profile()
         return
-    with running_stack(
-        workers=WORKERS, threads=THREADS, worker_class="sync" if THREADS == 1 else "gthread"
-    ) as (base, env):
+    worker_class = "sync" if THREADS == 1 else "gthread"
+    with running_services() as env:
         data = _setup(env)
-        # The setup's writes (migrations, static files, voters) reach the disk now, not inside
-        # the measuring window.
+        # The setup's writes (migrations, static files, voters) reach the disk now, and the
+        # freshly loaded tables are vacuumed and analysed now, not inside the measuring windows.
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
         os.sync()
-        client = "wrk" if shutil.which("wrk") and "--aiohttp" not in sys.argv else "aiohttp"
-        cpu_before = _cpu_seconds_by_role()
-        if client == "wrk":
-            ok, errors, elapsed = _cast_wrk(
-                base,
-                str(data["pool"]),
-                list(data["projects"]),  # type: ignore[arg-type]
-                list(data["tokens"]),  # type: ignore[arg-type]
-                env["DATABASE_URL"],
-                int(data["edition_pk"]),  # type: ignore[arg-type]
-            )
-        else:
-            ok, errors, elapsed = asyncio.run(
-                _cast(base, str(data["pool"]), list(data["projects"]), list(data["tokens"]))  # type: ignore[arg-type]
-            )
         print(
-            f"gunicorn {WORKERS} workers × {THREADS} threads + PostgreSQL + Redis on loopback; "
-            f"{VOTERS} distinct voters (API tokens), {CONCURRENCY} concurrent connections "
-            f"({client}), 3 projects per ballot"
+            f"gunicorn ({worker_class}, {THREADS} thread(s) per worker) + durable PostgreSQL + "
+            f"Redis on loopback; {CONCURRENCY} concurrent connections, 3 projects per ballot, "
+            f"{VOTERS} distinct voters (API tokens) per window"
         )
-        cpu_after = _cpu_seconds_by_role()
-        print(
-            f"HTTP  POST /api/v1/pb-pools/<id>/ballot/: {ok} ballots counted, {errors} errors, "
-            f"{elapsed:.2f} s → {ok / elapsed:.0f} ballots/s"
-        )
-        # Where the two cores went ("other" includes kernel threads such as disk writeback).
-        used = {role: cpu_after[role] - cpu_before[role] for role in cpu_after}
-        print(
-            "CPU   per ballot: "
-            + ", ".join(f"{role} {1000 * t / max(ok, 1):.2f} ms" for role, t in used.items())
-            + f"; cores busy {sum(used.values()) / elapsed:.2f} of {os.cpu_count()}"
-        )
+        tokens = list(data["tokens"])  # type: ignore[call-overload]
+        rates: dict[str, float] = {}
+        share = WARMUP_VOTERS + VOTERS
+        for i, workers in enumerate(WORKERS):
+            with gunicorn(env, workers=workers, threads=THREADS, worker_class=worker_class) as base:
+                label = f"{workers} workers"
+                print(f"{label}:")
+                rates[label] = _window(
+                    base, data, tokens[i * share : (i + 1) * share], env["DATABASE_URL"]
+                )
+                if i == 0:
+                    # Right after a checkpoint, PostgreSQL writes each page's first change in
+                    # full to the WAL (full_page_writes): with the random keys of the ballot
+                    # side's indexes, many pages at once. Checkpoints come every 5 minutes by
+                    # default; this window shows what a vote costs in the seconds after one.
+                    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+                        conn.execute("CHECKPOINT")
+                    label = f"{workers} workers, just after a CHECKPOINT"
+                    print(f"{label}:")
+                    after = tokens[len(WORKERS) * share :]
+                    rates[label] = _window(base, data, after, env["DATABASE_URL"], warm_up=False)
         n, raw_elapsed = _raw_inserts(
             env["DATABASE_URL"],
-            int(data["edition_pk"]),  # type: ignore[arg-type]
-            int(data["pool_pk"]),  # type: ignore[arg-type]
-            list(data["project_pks"]),  # type: ignore[arg-type]
+            int(data["edition_pk"]),  # type: ignore[call-overload]
+            int(data["pool_pk"]),  # type: ignore[call-overload]
+            list(data["project_pks"]),  # type: ignore[call-overload]
         )
         print(
             f"raw   same rows via psycopg, 1 transaction per ballot: {n} in {raw_elapsed:.2f} s → "
             f"{n / raw_elapsed:.0f} ballots/s"
         )
-        print(f"ratio HTTP / raw: {ok / elapsed / (n / raw_elapsed):.2f}")
+        print(
+            "ratio HTTP / raw: "
+            + ", ".join(f"{w} {rate / (n / raw_elapsed):.2f}" for w, rate in rates.items())
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import error_body
+from config.api import ErrorSerializer, error_body
 from karta import actions, keys, selectors
 from karta.models import Category, HolderGroup, Partner, PartnerKind
 from karta.serializers import (
@@ -27,7 +27,6 @@ from karta.serializers import (
     CardSerializer,
     CheckResultSerializer,
     CheckSerializer,
-    ErrorSerializer,
     JwksSerializer,
     LargeFamilySerializer,
     LargeFamilyUploadSerializer,

@@ -213,14 +213,3 @@ class BulkItemResultSerializer(serializers.Serializer):  # type: ignore[type-arg
 
 class BulkResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     results = BulkItemResultSerializer(many=True)
-
-
-class ErrorDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(required=False)
-
-
-class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    error = ErrorDetailSerializer()

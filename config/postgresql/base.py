@@ -27,7 +27,7 @@ from typing import Any
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql import base
-from django.db.backends.utils import CursorWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from psycopg.pq import ConnStatus, TransactionStatus
 
 _USABLE_STATES = (TransactionStatus.IDLE, TransactionStatus.INTRANS)
@@ -55,17 +55,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     @contextmanager
     def prepared_cursor(self) -> Iterator[CursorWrapper]:
-        # Django's cursor (health check, error translation, query logging) around a psycopg
-        # cursor with server-side binding on the same connection.
-        with self.cursor() as wrapper:
-            client_side = wrapper.cursor
-            server_side = psycopg.Cursor(client_side.connection)
-            wrapper.cursor = server_side
-            try:
-                yield wrapper
-            finally:
-                wrapper.cursor = client_side
-                server_side.close()
+        # What ``self.cursor()`` does (health check, error translation, query logging), with a
+        # psycopg cursor that binds on the server in place of Django's client-side one.
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            server_side = psycopg.Cursor(self.connection)
+        self.validate_thread_sharing()
+        wrapper = (CursorDebugWrapper if self.queries_logged else CursorWrapper)(server_side, self)
+        with wrapper:
+            yield wrapper
 
 
 def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> AbstractContextManager[CursorWrapper]:

@@ -19,12 +19,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.outbox import Outbox
+from consultations.budget.models import Pool
 
 logger = logging.getLogger(__name__)
 
 
-def receipt_message(*, user: User, pool_label: str, receipt_code: str, check_code: str) -> Any:
+def receipt_message(*, user: User, pool: Pool | str, receipt_code: str, check_code: str) -> Any:
+    """The receipt e-mail in the voter's language (``pool`` as a name: queued before names were
+    rendered at sending)."""
     with translation.override(user.preferred_language):
+        pool_label = str(pool)
         body = _(
             "Dziękujemy za głos w budżecie obywatelskim (%(pool)s).\n"
             "Kod potwierdzenia udziału: %(receipt)s\nKod sprawdzenia karty: %(check)s\n"
@@ -34,8 +38,15 @@ def receipt_message(*, user: User, pool_label: str, receipt_code: str, check_cod
 
 
 def send_receipts(jobs: Sequence[dict[str, Any]]) -> list[bool]:
-    """Send a batch over one connection; a receipt whose voter has no address any more is done."""
+    """Send a batch over one connection; a receipt whose voter has no address any more is done.
+
+    A job names the pool by id; its name is rendered here, in the voter's language (a vote
+    request does not spend time on it).
+    """
     users = User.objects.in_bulk([job["user"] for job in jobs])
+    pools = Pool.objects.select_related("edition", "district").in_bulk(
+        [job["pool"] for job in jobs if isinstance(job["pool"], int)]
+    )
     outcome: list[bool] = []
     connection = None
     try:
@@ -49,7 +60,8 @@ def send_receipts(jobs: Sequence[dict[str, Any]]) -> list[bool]:
                 connection.open()
             message = receipt_message(
                 user=user,
-                pool_label=job["pool"],
+                # A pool with ballots cannot be deleted (PROTECT); a name is an older job's.
+                pool=pools[job["pool"]] if isinstance(job["pool"], int) else job["pool"],
                 receipt_code=job["receipt"],
                 check_code=job["check"],
             )

@@ -60,5 +60,5 @@ def send_receipt(user_id: int, pool_label: str, receipt_code: str, check_code: s
     if user is None or not user.email:
         return
     receipt_message(
-        user=user, pool_label=pool_label, receipt_code=receipt_code, check_code=check_code
+        user=user, pool=pool_label, receipt_code=receipt_code, check_code=check_code
     ).send()

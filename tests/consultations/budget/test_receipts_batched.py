@@ -76,6 +76,18 @@ def test_a_receipt_is_written_in_the_voter_s_language(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Vote confirmation — participatory budget"
     assert receipt.check_code in mail.outbox[0].body
+    # the pool's name too: rendered when the receipt is sent, not in the vote's language
+    assert f"({pool.edition} — city-wide)" in mail.outbox[0].body
+
+
+def test_a_receipt_queued_with_the_pool_s_name_is_still_sent(pool_and_projects, not_eager):
+    """Receipts queued before jobs named pools by id carry the name itself."""
+    voter = f.resident()
+    receipts.receipts.add(
+        {"user": voter.pk, "pool": "Budżet 2026 — ogólnomiejska", "receipt": "R", "check": "C"}
+    )
+    assert receipts.receipts.drain() == 1
+    assert "(Budżet 2026 — ogólnomiejska)" in mail.outbox[0].body
 
 
 def test_mail_server_down_keeps_the_receipt_queued_until_it_can_be_sent(
