@@ -70,8 +70,7 @@ VOTERS = int(os.environ.get("PB_BENCH_VOTERS", "10000"))
 # wrk: the measuring window (s); VOTERS must outlast it (the script says when they did not).
 DURATION = int(os.environ.get("PB_BENCH_SECONDS", "10"))
 # Before each window, wrk votes for WARMUP seconds with voters of its own, unmeasured: the
-# workers connect and prepare their statements, and PostgreSQL is past the burst of full-page
-# images in the WAL that follows the checkpoint after the setup.
+# workers start, connect and prepare their statements outside the window.
 WARMUP = int(os.environ.get("PB_BENCH_WARMUP_SECONDS", "3"))
 WARMUP_VOTERS = int(os.environ.get("PB_BENCH_WARMUP_VOTERS", "3000"))
 CONCURRENCY = int(os.environ.get("PB_BENCH_CONCURRENCY", "32"))
@@ -426,32 +425,19 @@ def _window(
 ) -> float:
     """One measuring window against the server at ``base``: ballots/s and CPU by process."""
     client = "wrk" if shutil.which("wrk") and "--aiohttp" not in sys.argv else "aiohttp"
+    pool, projects = str(data["pool"]), list(data["projects"])  # type: ignore[call-overload]
+    edition = int(data["edition_pk"])  # type: ignore[call-overload]
     if warm_up and client == "wrk" and WARMUP:
         _cast_wrk(
-            base,
-            str(data["pool"]),
-            list(data["projects"]),  # type: ignore[call-overload]
-            tokens[:WARMUP_VOTERS],
-            database_url,
-            int(data["edition_pk"]),  # type: ignore[call-overload]
-            seconds=WARMUP,
+            base, pool, projects, tokens[:WARMUP_VOTERS], database_url, edition, seconds=WARMUP
         )
         tokens = tokens[WARMUP_VOTERS:]
     cpu_before = _cpu_seconds_by_role()
     wal_before = _wal_and_buffers(database_url)
     if client == "wrk":
-        ok, errors, elapsed = _cast_wrk(
-            base,
-            str(data["pool"]),
-            list(data["projects"]),  # type: ignore[call-overload]
-            tokens,
-            database_url,
-            int(data["edition_pk"]),  # type: ignore[call-overload]
-        )
+        ok, errors, elapsed = _cast_wrk(base, pool, projects, tokens, database_url, edition)
     else:
-        ok, errors, elapsed = asyncio.run(
-            _cast(base, str(data["pool"]), list(data["projects"]), tokens)  # type: ignore[call-overload]
-        )
+        ok, errors, elapsed = asyncio.run(_cast(base, pool, projects, tokens))
     cpu_after = _cpu_seconds_by_role()
     wal_after = _wal_and_buffers(database_url)
     print(
@@ -518,9 +504,9 @@ def main() -> None:
                 )
                 if i == 0:
                     # Right after a checkpoint, PostgreSQL writes each page's first change in
-                    # full to the WAL (full_page_writes): with the random keys of the ballot
-                    # side's indexes, many pages at once. Checkpoints come every 5 minutes by
-                    # default; this window shows what a vote costs in the seconds after one.
+                    # full to the WAL (full_page_writes). Checkpoints come every 5 minutes by
+                    # default; this window shows what a vote costs in the seconds after one (the
+                    # full-page images per ballot are printed with it).
                     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
                         conn.execute("CHECKPOINT")
                     label = f"{workers} workers, just after a CHECKPOINT"
