@@ -76,8 +76,8 @@ WARMUP_VOTERS = int(os.environ.get("PB_BENCH_WARMUP_VOTERS", "3000"))
 CONCURRENCY = int(os.environ.get("PB_BENCH_CONCURRENCY", "32"))
 # gunicorn sync workers, one window per count. On a long-lived stack (a new gunicorn per window)
 # 2 workers served more ballots than 3 in each of 3 paired runs: fewer processes share the two
-# cores with PostgreSQL, Redis and wrk. Within this script the windows soon after the setup are
-# slower (README), so compare worker counts over several runs. 4 gthread workers × 2 threads
+# cores with PostgreSQL, Redis and wrk; within this script 3 did slightly better than 2
+# (README), so compare worker counts over several runs. 4 gthread workers × 2 threads
 # served fewer than either (the thread pool costs more CPU than re-opening the TCP connection).
 WORKERS = [int(w) for w in os.environ.get("PB_BENCH_WORKERS", "2,3").split(",")]
 THREADS = int(os.environ.get("PB_BENCH_THREADS", "1"))

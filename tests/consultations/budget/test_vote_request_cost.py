@@ -32,10 +32,7 @@ def _vote(client, pool, projects, token):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db(transaction=True)
 def test_a_vote_request_is_one_token_statement_and_one_insert():
     # given a warm ballot snapshot (one vote already cast in this process)
-    _reference_districts()
-    edition = f.edition(phase="voting")
-    pool = f.pool(edition=edition)
-    projects = [f.project(pool=pool) for _ in range(5)]
+    pool, projects = _open_pool(5)
     client = Client()
     assert _vote(client, pool, projects[:3], _token(f.resident())).status_code == 201
     # (no e-mail address: tests run Celery eagerly, so the receipt task would add its own query)
@@ -60,6 +57,13 @@ def _reference_districts() -> None:
     from districts.actions import districts_load_reference
 
     districts_load_reference()
+
+
+def _open_pool(projects: int):  # type: ignore[no-untyped-def]
+    """A pool of an edition in its voting phase, with ``projects`` accepted projects."""
+    _reference_districts()
+    pool = f.pool(edition=f.edition(phase="voting"))
+    return pool, [f.project(pool=pool) for _ in range(projects)]
 
 
 # Transactional: foreign keys are checked when the vote's statement commits, as in production
@@ -90,10 +94,7 @@ def test_a_vanished_project_is_not_reported_as_already_voted():
 
 @pytest.mark.django_db(transaction=True)
 def test_api_answers_409_not_saved_when_the_ballot_changed_under_the_snapshot():
-    _reference_districts()
-    edition = f.edition(phase="voting")
-    pool = f.pool(edition=edition)
-    projects = [f.project(pool=pool) for _ in range(3)]
+    pool, projects = _open_pool(3)
     client = Client()
     assert _vote(client, pool, projects[:1], _token(f.resident())).status_code == 201
     # a project withdrawn (deleted) after the snapshot was taken
@@ -115,3 +116,73 @@ def test_violated_constraint_names_the_register_constraint():
             edition=edition, pool_kind="city", voter_hash="h", channel="paper"
         )
     assert violated_constraint(exc.value) == actions.ONE_BALLOT_CONSTRAINT
+
+
+def _seq_scans(table: str) -> int:
+    """Sequential scans of ``table`` so far, this connection's own included (flushed first)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT pg_stat_get_numscans(%s::regclass)", [table])
+        return int(cursor.fetchone()[0])
+
+
+def _cast(pool, projects, person_hash: str) -> None:  # type: ignore[no-untyped-def]
+    actions._write_ballot(
+        pool=pool,
+        person_hash=person_hash,
+        channel="online",
+        choices=[(project, points) for project, points in zip(projects, (3, 2, 1), strict=True)],
+    )
+
+
+# Transactional: every vote is its own statement on one connection, as on a web worker.
+@pytest.mark.django_db(transaction=True)
+def test_the_ballot_foreign_key_checks_stay_index_lookups_as_the_table_grows():
+    # given a new connection that cast its first ballots while budget_ballot was analysed empty
+    # (autovacuum off for the table, so no analyse replaces the connection's plans meanwhile)
+    pool, projects = _open_pool(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE budget_ballot SET (autovacuum_enabled = false)")
+        cursor.execute("VACUUM ANALYZE budget_ballot, budget_ballotchoice")
+    try:
+        connection.close()
+        for n in range(8):
+            _cast(pool, projects, f"early-{n}")
+        # and budget_ballot then grew to 5,000 ballots
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO budget_ballot (id, pool_id, channel, is_valid, check_code) "
+                "SELECT -g, %s, 'paper', true, 'G' || g FROM generate_series(1, 5000) g",
+                [pool.pk],
+            )
+        before = _seq_scans("budget_ballot")
+        # when the same connection stores 10 more ballots
+        for n in range(10):
+            _cast(pool, projects, f"later-{n}")
+        # then none of their 30 choices' foreign-key checks read budget_ballot sequentially
+        assert _seq_scans("budget_ballot") - before == 0
+        assert BallotChoice.objects.count() == 54
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE budget_ballot RESET (autovacuum_enabled)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vote_statement_leaves_sequential_scans_on_for_what_follows():
+    # given an open pool
+    pool, projects = _open_pool(3)
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return str(cursor.fetchone()[0])
+
+    # when a ballot is stored on its own, and another inside a caller's transaction
+    _cast(pool, projects, "alone")
+    after_alone = setting()
+    with transaction.atomic():
+        _cast(pool, projects, "inside")
+        inside_after = setting()
+    # then the planner's setting is back to normal after each, inside the transaction too
+    assert (after_alone, inside_after, setting()) == ("on", "on", "on")
+    assert VoterRegister.objects.count() == 2
