@@ -27,7 +27,7 @@ from typing import Any
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql import base
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.backends.utils import CursorWrapper
 from psycopg.pq import ConnStatus, TransactionStatus
 
 _USABLE_STATES = (TransactionStatus.IDLE, TransactionStatus.INTRANS)
@@ -55,14 +55,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     @contextmanager
     def prepared_cursor(self) -> Iterator[CursorWrapper]:
-        # What ``self.cursor()`` does (health check, error translation, query logging), with a
-        # psycopg cursor that binds on the server in place of Django's client-side one.
+        # What ``self.cursor()`` does (``_cursor``: health check, error translation, then
+        # ``_prepare_cursor``: thread check, the backend's query-logging wrapper), with a psycopg
+        # cursor that binds on the server in place of Django's client-side ``create_cursor()``.
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
-            server_side = psycopg.Cursor(self.connection)
-        self.validate_thread_sharing()
-        wrapper = (CursorDebugWrapper if self.queries_logged else CursorWrapper)(server_side, self)
+            # (``_prepare_cursor`` is Django's own, not declared in django-stubs.)
+            wrapper = self._prepare_cursor(psycopg.Cursor(self.connection))  # type: ignore[attr-defined]
         with wrapper:
             yield wrapper
 
